@@ -1,0 +1,175 @@
+// Field descriptors: each attribute of a credential states in one place its API name, its kind,
+// whether it is required, secret, or forces replacement, and any extra rule. Validation (check),
+// comparison (diff), request bodies and response mapping are all driven from these tables.
+
+/** The value the engine sends for an input that is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The property the dynamic provider host adds to every input bag; never sent to an API. */
+export const PROVIDER_KEY = "__provider";
+
+export type Kind = "string" | "integer" | "boolean" | "stringList" | "integerList" | "object" | "timestamp";
+
+export type Inputs = Record<string, unknown>;
+
+export interface Field {
+  /** Name in the service's API requests. Absent for provider-only inputs such as `adoptId`. */
+  api?: string;
+  /** Name in the service's responses when it differs from the request name (Twilio). */
+  returnedAs?: string;
+  kind: Kind;
+  required?: boolean;
+  /** Never returned by the API, stored only as a Pulumi secret, redacted from every message. */
+  secret?: boolean;
+  /** The update endpoint cannot change it: a new value replaces the credential. */
+  replaces?: boolean;
+  oneOf?: readonly string[];
+  /** Extra rule for a present, known value: returns the reason it is broken. */
+  rule?: (value: unknown) => string | undefined;
+  /** The value the server uses when the field is not sent; an unset input equals it in diff. */
+  serverDefault?: unknown;
+}
+
+export type FieldTable = Readonly<Record<string, Field>>;
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export function isUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(isUnknown);
+  if (isPlainObject(value)) return Object.values(value).some(isUnknown);
+  return false;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export function isIsoTimestamp(value: string): boolean {
+  return ISO_8601.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/**
+ * Checks one value against its kind. Returns the value in canonical form (an integer given as a
+ * numeric string becomes a number) or a failure reason.
+ */
+function checkKind(field: Field, value: unknown): { value: unknown } | { reason: string } {
+  switch (field.kind) {
+    case "string":
+      return typeof value === "string" ? { value } : { reason: `must be a string, got ${describe(value)}` };
+    case "timestamp":
+      return typeof value === "string" && isIsoTimestamp(value)
+        ? { value }
+        : { reason: "must be an ISO 8601 date-time such as 2030-01-31T12:00:00Z" };
+    case "boolean":
+      return typeof value === "boolean" ? { value } : { reason: `must be a boolean, got ${describe(value)}` };
+    case "integer":
+      return toInteger(value) ?? { reason: `must be an integer, got ${describe(value)}` };
+    case "stringList":
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? { value }
+        : { reason: "must be a list of strings" };
+    case "integerList": {
+      if (!Array.isArray(value)) return { reason: "must be a list of integers" };
+      const items = value.map(toInteger);
+      return items.every((i) => i !== undefined)
+        ? { value: items.map((i) => i!.value) }
+        : { reason: "must be a list of integers" };
+    }
+    case "object":
+      return isPlainObject(value) ? { value } : { reason: `must be an object, got ${describe(value)}` };
+  }
+}
+
+function toInteger(value: unknown): { value: number } | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return { value };
+  if (typeof value === "string" && /^-?\d{1,15}$/.test(value)) return { value: Number(value) };
+  return undefined;
+}
+
+/** Names a value's type for an error message without ever quoting the value itself. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
+ * Validates inputs against a field table: presence, kind, enumerations and per-field rules.
+ * Unknown values (preview) pass. Inputs the table does not know are dropped, so they are never sent.
+ */
+export function checkFields(fields: FieldTable, news: Inputs): { inputs: Inputs; failures: CheckFailure[] } {
+  const inputs: Inputs = {};
+  const failures: CheckFailure[] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    const value = news[name];
+    if (value === undefined || value === null) {
+      if (field.required) failures.push({ property: name, reason: "is required" });
+      continue;
+    }
+    if (isUnknown(value)) {
+      inputs[name] = value;
+      continue;
+    }
+    const checked = checkKind(field, value);
+    if ("reason" in checked) {
+      failures.push({ property: name, reason: checked.reason });
+      continue;
+    }
+    const reason =
+      field.oneOf && !field.oneOf.includes(checked.value as string)
+        ? `must be one of ${field.oneOf.join(", ")}`
+        : field.rule?.(checked.value);
+    if (reason) failures.push({ property: name, reason });
+    else inputs[name] = checked.value;
+  }
+  return { inputs, failures };
+}
+
+/** Equality as the user means it: timestamps by instant, lists as sets, objects by content. */
+export function sameValue(kind: Kind, a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || a === null || b === undefined || b === null) return false;
+  if (kind === "timestamp" && typeof a === "string" && typeof b === "string") {
+    return Date.parse(a) === Date.parse(b);
+  }
+  if ((kind === "stringList" || kind === "integerList") && Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && deepEqual([...a].sort(), [...b].sort());
+  }
+  if (kind === "integer") return Number(a) === Number(b);
+  return deepEqual(a, b);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
+    const otherKeys = Object.keys(b).filter((k) => b[k] !== undefined);
+    return keys.length === otherKeys.length && keys.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Names of the fields marked secret in a table. */
+export function secretNames(fields: FieldTable): string[] {
+  return Object.entries(fields)
+    .filter(([, f]) => f.secret)
+    .map(([name]) => name);
+}
+
+/** The inputs without the host's `__provider` and without unset values. */
+export function declaredInputs(props: Inputs): Inputs {
+  const out: Inputs = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (k !== PROVIDER_KEY && v !== undefined) out[k] = v;
+  }
+  return out;
+}

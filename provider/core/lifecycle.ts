@@ -1,0 +1,265 @@
+// Turns a credential descriptor into the dynamic provider hooks check / diff / create / read /
+// update / delete. Every resource of the package runs through this one file; a descriptor only
+// says which fields exist and how its service's API is reached.
+import type * as pulumi from "@pulumi/pulumi";
+import { applyStackConfig, ConfigureRequest } from "./config";
+import {
+  CheckFailure,
+  declaredInputs,
+  FieldTable,
+  Inputs,
+  isUnknown,
+  PROVIDER_KEY,
+  sameValue,
+  secretNames,
+  checkFields,
+} from "./fields";
+import { ApiError } from "./http";
+
+export type ApiRecord = Record<string, unknown>;
+
+/** The calls a service offers for one kind of credential. Bodies are already in API form. */
+export interface CredentialApi {
+  create(body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
+  /** Undefined when the credential does not exist (404). */
+  get(id: string): Promise<ApiRecord | undefined>;
+  update(id: string, body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
+  /** A credential that is already gone counts as deleted. */
+  remove(id: string): Promise<void>;
+  /** Credentials that match these inputs and were created at or after `sinceMs`. */
+  findCreated(inputs: Inputs, sinceMs: number): Promise<ApiRecord[]>;
+  /** Where a user should look for the credential (for error messages). */
+  readonly where: string;
+}
+
+/** The declarative description of one credential resource. */
+export interface CredentialSpec {
+  /** For messages: "Tines TEXT credential". */
+  label: string;
+  /** Inputs: what the user declares. */
+  inputs: FieldTable;
+  /** Outputs the service computes (ids, timestamps, owner, ...). */
+  outputs: FieldTable;
+  /** The response field that holds the credential's id. */
+  idField: string;
+  /** Rules that involve more than one field. Called with checked inputs; skip unknown values. */
+  rules(inputs: Inputs): CheckFailure[];
+  /** Connects to the service (reads connection settings). */
+  connect(): CredentialApi;
+  createBody(inputs: Inputs): Record<string, unknown>;
+  updateBody(inputs: Inputs): Record<string, unknown>;
+  /** Why a credential the service answered with is not of this kind (wrong mode), if it is not. */
+  wrongKind(record: ApiRecord, inputs: Inputs): string | undefined;
+  /** Brings alternative spellings of the same input to one form before diffing. */
+  normalizeForDiff?(inputs: Inputs): Inputs;
+  /**
+   * The response field holding the last-modified time. When it moves without us, someone changed
+   * the credential out of band and the secrets in state can no longer be vouched for.
+   */
+  updatedAtOutput?: string;
+}
+
+/** Raised after the service created a credential that the provider then could not finish. The
+ * host turns `id` and `properties` into a partially created resource, so nothing is orphaned. */
+export class PartialCreateError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Inputs,
+  ) {
+    super(message);
+    this.name = "PartialCreateError";
+  }
+}
+
+export type CredentialProvider = Required<
+  Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
+> & { configure(request: ConfigureRequest): Promise<void> };
+
+const ADOPT = "adoptId";
+/** How far the server's clock may be from ours when matching a credential we may have created. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+export function checkInputs(spec: CredentialSpec, news: Inputs): pulumi.dynamic.CheckResult {
+  const { inputs, failures } = checkFields(spec.inputs, news);
+  // Cross-field rules only make sense on fields that passed their own checks.
+  const failed = new Set(failures.map((f) => f.property));
+  for (const failure of spec.rules(inputs)) {
+    if (!failed.has(failure.property)) failures.push(failure);
+  }
+  return { inputs, failures };
+}
+
+export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news: Inputs) {
+  const normalize = spec.normalizeForDiff ?? ((i: Inputs) => i);
+  const before = normalize(declaredInputs(olds));
+  const after = normalize(declaredInputs(news));
+  const changed: string[] = [];
+  for (const [name, field] of Object.entries(spec.inputs)) {
+    if (name === ADOPT) continue;
+    const next = after[name];
+    const prev = before[name];
+    if (next === undefined) {
+      // An unset input leaves the server's value alone unless the field has a documented default,
+      // which the whole-record update then restores.
+      const atDefault =
+        prev === undefined ||
+        prev === null ||
+        field.serverDefault === undefined ||
+        sameValue(field.kind, prev, field.serverDefault);
+      if (!atDefault) changed.push(name);
+    } else if (isUnknown(next) || !sameValue(field.kind, next, prev)) {
+      changed.push(name);
+    }
+  }
+  const replaces = changed.filter((name) => spec.inputs[name].replaces);
+  // Pointing adoptId at another credential means "manage that one instead": a replacement.
+  const adopt = after[ADOPT];
+  if (adopt !== undefined && (isUnknown(adopt) || String(adopt) !== id)) replaces.push(ADOPT);
+  return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/** The API body built from the table: each set input under its API name. */
+export function requestBody(fields: FieldTable, inputs: Inputs): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (field.api && inputs[name] !== undefined) body[field.api] = inputs[name];
+  }
+  return body;
+}
+
+/** The state to store: the declared inputs, overlaid with every field the service returned. */
+export function outputsFrom(spec: CredentialSpec, inputs: Inputs, record: ApiRecord): Inputs {
+  const outs: Inputs = { ...declaredInputs(inputs) };
+  for (const table of [spec.inputs, spec.outputs]) {
+    for (const [name, field] of Object.entries(table)) {
+      const returned = field.returnedAs ?? field.api;
+      if (!field.secret && returned && record[returned] !== undefined) outs[name] = record[returned];
+    }
+  }
+  return outs;
+}
+
+function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
+  return secretNames(spec.inputs)
+    .map((name) => inputs[name])
+    .filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+function idOf(spec: CredentialSpec, record: ApiRecord): string {
+  const id = record[spec.idField];
+  return typeof id === "string" || typeof id === "number" ? String(id) : "";
+}
+
+async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
+  const id = String(inputs[ADOPT]);
+  const existing = await api.get(id);
+  if (!existing) {
+    throw new Error(`adoptId: there is no ${spec.label} with id ${id} at ${api.where}; nothing was created.`);
+  }
+  const wrong = spec.wrongKind(existing, inputs);
+  if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
+  const record = await api.update(id, spec.updateBody(inputs), secrets);
+  return { id, outs: outputsFrom(spec, inputs, record) };
+}
+
+/**
+ * Sends the create. When the answer is lost after the request may have reached the server, looks
+ * the credential up instead of guessing: one exact match is ours; none after a dropped connection
+ * means nothing was created and the create is sent once more; anything else is a clear error.
+ */
+async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.create(spec.createBody(inputs), secrets);
+    } catch (error) {
+      if (!(error instanceof ApiError) || !error.uncertain) throw error;
+      let found: ApiRecord[];
+      try {
+        found = await api.findCreated(inputs, started - CLOCK_SKEW_MS);
+      } catch (lookupError) {
+        throw new Error(
+          `${error.message}. The ${spec.label} may have been created, and looking it up failed too ` +
+            `(${(lookupError as Error).message}). Check ${api.where} before running again; adopt a ` +
+            `credential that was created with adoptId.`,
+        );
+      }
+      if (found.length === 1) return found[0];
+      if (found.length > 1) {
+        throw new Error(
+          `${error.message}. The ${spec.label} may have been created: ${found.length} matching credentials ` +
+            `(ids ${found.map((r) => idOf(spec, r)).join(", ")}) were created recently at ${api.where}. ` +
+            `Nothing was recorded; keep the right one (adopt it with adoptId) and delete the others.`,
+        );
+      }
+      if (error.timedOut || attempt > 0) {
+        throw new Error(
+          `${error.message}. No matching ${spec.label} was found afterwards, but a slow server may still ` +
+            `create it: check ${api.where} before running again, and adopt it with adoptId if it appears.`,
+        );
+      }
+    }
+  }
+}
+
+export function createProvider(spec: CredentialSpec): CredentialProvider {
+  return {
+    async configure(request) {
+      applyStackConfig(request);
+    },
+
+    async check(_olds, news) {
+      return checkInputs(spec, news);
+    },
+
+    async diff(id, olds, news) {
+      return diffInputs(spec, id, olds, news);
+    },
+
+    async create(props) {
+      const inputs = declaredInputs(props);
+      const api = spec.connect();
+      const secrets = secretValues(spec, inputs);
+      if (inputs[ADOPT] !== undefined) return adopt(spec, api, inputs, secrets);
+      const record = await createOnce(spec, api, inputs, secrets);
+      const id = idOf(spec, record);
+      if (!id) {
+        throw new Error(`${spec.label}: the service answered the create without an id; check ${api.where}.`);
+      }
+      const outs = outputsFrom(spec, inputs, record);
+      const wrong = spec.wrongKind(record, inputs);
+      if (wrong) {
+        throw new PartialCreateError(`${spec.label} ${id} was created but ${wrong}`, id, {
+          ...outs,
+          [PROVIDER_KEY]: props[PROVIDER_KEY],
+        });
+      }
+      return { id, outs };
+    },
+
+    async read(id, props) {
+      const olds = declaredInputs(props);
+      const record = await spec.connect().get(id);
+      if (!record) return {};
+      const outs = outputsFrom(spec, olds, record);
+      const stamp = spec.updatedAtOutput;
+      if (stamp && olds[stamp] && outs[stamp] && !sameValue("timestamp", olds[stamp], outs[stamp])) {
+        // Changed since our last write: the secret the service holds may no longer be ours. Dropping
+        // it from state makes the next `up` send the declared secret again.
+        for (const name of secretNames(spec.inputs)) delete outs[name];
+      }
+      return { id, props: outs };
+    },
+
+    async update(id, _olds, news) {
+      const inputs = declaredInputs(news);
+      const record = await spec.connect().update(id, spec.updateBody(inputs), secretValues(spec, inputs));
+      return { outs: outputsFrom(spec, inputs, record) };
+    },
+
+    async delete(id) {
+      await spec.connect().remove(id);
+    },
+  };
+}

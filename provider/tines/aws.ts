@@ -1,0 +1,51 @@
+// Tines AWS credential: key-based, role-based or instance-profile access to AWS.
+import { CheckFailure, Inputs } from "../core/fields";
+import { given, tinesSpec } from "./common";
+
+export const AWS_AUTHENTICATION_TYPES = ["KEY", "ROLE", "INSTANCE_PROFILE"] as const;
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+function awsRules(inputs: Inputs): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (inputs.awsAuthenticationType === "ROLE" && !given(inputs.awsAssumedRoleArn)) {
+    failures.push({
+      property: "awsAssumedRoleArn",
+      reason: "is required when awsAuthenticationType is ROLE",
+    });
+  }
+  if (inputs.awsAuthenticationType === "KEY") {
+    for (const property of ["awsAccessKey", "awsSecretKey"]) {
+      if (!given(inputs[property])) {
+        failures.push({ property, reason: "is required when awsAuthenticationType is KEY" });
+      }
+    }
+  }
+  return failures;
+}
+
+export const tinesAwsSpec = tinesSpec("AWS", {
+  inputs: {
+    awsAuthenticationType: {
+      api: "aws_authentication_type",
+      kind: "string",
+      required: true,
+      oneOf: AWS_AUTHENTICATION_TYPES,
+    },
+    awsAccessKey: { api: "aws_access_key", kind: "string" },
+    awsSecretKey: { api: "aws_secret_key", kind: "string", secret: true },
+    awsAssumedRoleArn: {
+      api: "aws_assumed_role_arn",
+      kind: "string",
+      rule: (v) =>
+        ROLE_ARN.test(v as string)
+          ? undefined
+          : "must be an IAM role ARN like arn:aws:iam::123456789012:role/name",
+    },
+    useStaticExternalId: { api: "use_static_external_id", kind: "boolean", serverDefault: false },
+  },
+  outputs: {
+    awsAssumedRoleExternalId: { api: "aws_assumed_role_external_id", kind: "string" },
+  },
+  rules: awsRules,
+});

@@ -1,0 +1,103 @@
+// Tines user_credentials endpoints: JSON bodies, Bearer auth, integer ids.
+import { httpClient, tinesHttpSettings } from "../core/config";
+import { Inputs, isPlainObject } from "../core/fields";
+import { ApiError, ApiResponse, HttpClient } from "../core/http";
+import { ApiRecord, CredentialApi } from "../core/lifecycle";
+
+const BASE = "/api/v1/user_credentials";
+const LIST_PAGE_SIZE = 500;
+const LIST_MAX_PAGES = 20;
+
+function record(response: ApiResponse, method: string, path: string): ApiRecord {
+  if (!isPlainObject(response.data)) {
+    throw new ApiError(
+      `Tines API ${method} ${path} answered HTTP ${response.status} without a credential object`,
+      method,
+      path,
+      response.status,
+      false,
+    );
+  }
+  return response.data;
+}
+
+function gone(method: string, path: string): ApiError {
+  return new ApiError(
+    `Tines API ${method} ${path} failed with HTTP 404: the credential no longer exists ` +
+      `(run \`pulumi refresh\` to drop it from state)`,
+    method,
+    path,
+    404,
+    false,
+  );
+}
+
+export function tinesApi(mode: string): CredentialApi {
+  const settings = tinesHttpSettings();
+  const http: HttpClient = httpClient(settings);
+  const path = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
+
+  return {
+    where: `${settings.baseUrl} (Tines credentials)`,
+
+    async create(body, secrets) {
+      return record(
+        await http.send({ method: "POST", path: BASE, json: body, idempotent: false, secrets }),
+        "POST",
+        BASE,
+      );
+    },
+
+    async get(id) {
+      const response = await http.send({
+        method: "GET",
+        path: path(id),
+        idempotent: true,
+        allowNotFound: true,
+      });
+      return response.status === 404 ? undefined : record(response, "GET", path(id));
+    },
+
+    async update(id, body, secrets) {
+      const response = await http.send({
+        method: "PUT",
+        path: path(id),
+        json: body,
+        idempotent: true,
+        secrets,
+        allowNotFound: true,
+      });
+      if (response.status === 404) throw gone("PUT", path(id));
+      return record(response, "PUT", path(id));
+    },
+
+    async remove(id) {
+      await http.send({ method: "DELETE", path: path(id), idempotent: true, allowNotFound: true });
+    },
+
+    async findCreated(inputs: Inputs, sinceMs: number) {
+      const matches: ApiRecord[] = [];
+      for (let page = 1; page <= LIST_MAX_PAGES; page++) {
+        const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
+        if (inputs.teamId !== undefined) query.team_id = Number(inputs.teamId);
+        const response = await http.send({ method: "GET", path: BASE, query, idempotent: true });
+        const body = isPlainObject(response.data) ? response.data : {};
+        const items = Array.isArray(body.user_credentials) ? body.user_credentials : [];
+        for (const item of items) {
+          if (
+            isPlainObject(item) &&
+            item.name === inputs.name &&
+            item.mode === mode &&
+            (inputs.teamId === undefined || Number(item.team_id) === Number(inputs.teamId)) &&
+            Date.parse(String(item.created_at)) >= sinceMs
+          ) {
+            matches.push(item);
+          }
+        }
+        const meta = isPlainObject(body.meta) ? body.meta : {};
+        if (!meta.next_page_number && !meta.next_page) break;
+      }
+      return matches;
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Tines TEXT credential: a single secret value.
+import { tinesSpec } from "./common";
+
+export const tinesTextSpec = tinesSpec("TEXT", {
+  inputs: {
+    value: { api: "value", kind: "string", required: true, secret: true },
+  },
+});

@@ -1,0 +1,103 @@
+// Twilio AWS credential: an AWS key pair stored in Twilio (Credentials/AWS).
+import { CheckFailure, Inputs, isUnknown } from "../core/fields";
+import { CredentialSpec, requestBody } from "../core/lifecycle";
+import { twilioApi } from "./client";
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const CREDENTIAL_SID = /^CR[0-9a-fA-F]{32}$/;
+const nonEmpty = (value: unknown) => (value === "" ? "must not be empty" : undefined);
+
+/** `KEY:SECRET` with both parts non-empty around the first colon. Never quotes the value. */
+function keyPairProblem(value: unknown): string | undefined {
+  const text = value as string;
+  const colon = text.indexOf(":");
+  return colon > 0 && colon < text.length - 1
+    ? undefined
+    : "must be AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY with both parts non-empty";
+}
+
+const given = (value: unknown) => value !== undefined && value !== null;
+
+const inputs = {
+  credentials: { api: "Credentials", kind: "string", secret: true, replaces: true, rule: keyPairProblem },
+  awsAccessKeyId: { kind: "string", replaces: true, rule: nonEmpty },
+  awsSecretAccessKey: { kind: "string", secret: true, replaces: true, rule: nonEmpty },
+  friendlyName: {
+    api: "FriendlyName",
+    returnedAs: "friendly_name",
+    kind: "string",
+    serverDefault: "",
+    rule: (v) => ((v as string).length > 64 ? "must be at most 64 characters" : undefined),
+  },
+  accountSid: {
+    api: "AccountSid",
+    returnedAs: "account_sid",
+    kind: "string",
+    replaces: true,
+    rule: (v) => (ACCOUNT_SID.test(v as string) ? undefined : "must match ^AC[0-9a-fA-F]{32}$"),
+  },
+  /** The sid of an existing credential to manage instead of creating one. */
+  adoptId: {
+    kind: "string",
+    rule: (v) =>
+      CREDENTIAL_SID.test(v as string) ? undefined : "must be a credential sid matching ^CR[0-9a-fA-F]{32}$",
+  },
+} as const satisfies CredentialSpec["inputs"];
+
+function rules(values: Inputs): CheckFailure[] {
+  const pair = given(values.awsAccessKeyId) || given(values.awsSecretAccessKey);
+  if (given(values.credentials) && pair) {
+    return [
+      {
+        property: "credentials",
+        reason: "set either credentials or awsAccessKeyId + awsSecretAccessKey, not both",
+      },
+    ];
+  }
+  if (given(values.credentials)) return [];
+  if (!pair) {
+    return [
+      { property: "credentials", reason: "is required (or set awsAccessKeyId and awsSecretAccessKey)" },
+    ];
+  }
+  return (["awsAccessKeyId", "awsSecretAccessKey"] as const)
+    .filter((name) => !given(values[name]))
+    .map((property) => ({ property, reason: "is required when the key pair is given as two inputs" }));
+}
+
+/** The one Credentials string, from either spelling. Unknown while either half is unknown. */
+function joinedCredentials(values: Inputs): unknown {
+  if (values.credentials !== undefined) return values.credentials;
+  const { awsAccessKeyId: id, awsSecretAccessKey: secret } = values;
+  if (id === undefined || secret === undefined) return undefined;
+  return isUnknown(id) || isUnknown(secret) ? values.awsAccessKeyId : `${String(id)}:${String(secret)}`;
+}
+
+export const twilioAwsSpec: CredentialSpec = {
+  label: "Twilio AWS credential",
+  inputs,
+  outputs: {
+    sid: { api: "sid", kind: "string" },
+    dateCreated: { api: "date_created", kind: "timestamp" },
+    dateUpdated: { api: "date_updated", kind: "timestamp" },
+    url: { api: "url", kind: "string" },
+  },
+  idField: "sid",
+  rules,
+  connect: twilioApi,
+  createBody: (values) => ({ ...requestBody(inputs, values), Credentials: joinedCredentials(values) }),
+  // The update endpoint takes FriendlyName only; an unset name is cleared.
+  updateBody: (values) => ({ FriendlyName: values.friendlyName ?? "" }),
+  wrongKind: (record, values) =>
+    values.accountSid !== undefined &&
+    record.account_sid !== undefined &&
+    record.account_sid !== values.accountSid
+      ? `belongs to account ${String(record.account_sid)}, not ${String(values.accountSid)}`
+      : undefined,
+  // Both spellings of the key pair compare as the one string Twilio stores.
+  normalizeForDiff: (values) => {
+    const { awsAccessKeyId: _id, awsSecretAccessKey: _secret, ...rest } = values;
+    const credentials = joinedCredentials(values);
+    return credentials === undefined ? rest : { ...rest, credentials };
+  },
+};
