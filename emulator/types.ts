@@ -1,0 +1,152 @@
+// Public types of the local Tines + Twilio credentials API emulator.
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks an ephemeral port. */
+  port?: number;
+  /** Loopback address to bind; default "127.0.0.1". Non-loopback hosts are refused. */
+  host?: string;
+  /** The Tines API key accepted as `Authorization: Bearer <key>` or `X-User-Token: <key>`. */
+  tinesApiKey?: string;
+  /** The Twilio account SID (`^AC[0-9a-fA-F]{32}$`) accepted as basic-auth user with `twilioAuthToken`. */
+  twilioAccountSid?: string;
+  /** The Twilio auth token. */
+  twilioAuthToken?: string;
+  /** Optional Twilio API key SID (`^SK[0-9a-fA-F]{32}$`), accepted as basic-auth user with `twilioApiSecret`. */
+  twilioApiKey?: string;
+  /** The secret of `twilioApiKey`; both or neither must be given. */
+  twilioApiSecret?: string;
+  /** Optional JSON persistence: loaded at start, rewritten after every mutation. Holds secrets in clear. */
+  stateFile?: string;
+  /** Seed of the deterministic PRNG used by probabilistic faults; default 1. */
+  seed?: number;
+  /** Extra account SIDs accepted for the Twilio `AccountSid` parameter (subaccounts). */
+  twilioSubaccounts?: string[];
+}
+
+export interface RequestLogEntry {
+  service: "tines" | "twilio" | "control";
+  method: string;
+  /** The URL path only (no query string). */
+  path: string;
+  /** The status sent, the status the request was processed with for "reset-after", 0 for "reset-before". */
+  status: number;
+  /** The fault kind applied to this request, if any. */
+  fault?: string;
+  durationMs: number;
+}
+
+export type FaultKind = "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow";
+
+export interface FaultRule {
+  service?: "tines" | "twilio";
+  /** HTTP method, case-insensitive. */
+  method?: string;
+  /** Matched against the URL path (no query string). */
+  pathPrefix?: string;
+  fault: FaultKind;
+  /** For "429" and "503": sets the `Retry-After` header (seconds). */
+  retryAfterSeconds?: number;
+  /** For "slow": answer after this delay; the request is processed normally. */
+  delayMs?: number;
+  /** Apply to the next N matching requests, then expire. */
+  count?: number;
+  /** Apply to this fraction (0..1) of matching requests, decided by the seeded PRNG. */
+  probability?: number;
+}
+
+export type TinesMode = "TEXT" | "JWT" | "AWS";
+export type TinesReadAccess = "TEAM" | "GLOBAL" | "SPECIFIC_TEAMS";
+export type TinesAwsAuthenticationType = "KEY" | "ROLE" | "INSTANCE_PROFILE";
+
+export interface TinesOwner {
+  user_id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+}
+
+/**
+ * A stored Tines credential: the documented response object plus the secret inputs
+ * (`value`, `jwt_private_key`, `aws_secret_key`) and `live_credential_id`, which the API never returns.
+ */
+export interface TinesRecord {
+  id: number;
+  name: string;
+  mode: TinesMode;
+  team_id: number;
+  folder_id: number | null;
+  read_access: TinesReadAccess;
+  shared_team_slugs: string[];
+  slug: string;
+  created_at: string;
+  updated_at: string;
+  description: string;
+  allowed_hosts: string[];
+  metadata: Record<string, unknown>;
+  restriction_type: string;
+  test_credential_enabled: boolean;
+  owner: TinesOwner;
+  expires_at: string | null;
+  expiry_notifications_enabled: boolean;
+  credential_notification_recipient_user_ids: number[];
+  // JWT only
+  jwt_algorithm?: string;
+  jwt_payload?: Record<string, unknown>;
+  jwt_auto_generate_time_claims?: boolean;
+  // AWS only
+  aws_authentication_type?: TinesAwsAuthenticationType;
+  aws_access_key?: string | null;
+  aws_assumed_role_arn?: string | null;
+  use_static_external_id?: boolean;
+  aws_assumed_role_external_id?: string;
+  // Internal: never returned by the API
+  value?: string;
+  jwt_private_key?: string;
+  aws_secret_key?: string;
+  live_credential_id?: number;
+}
+
+/** A stored Twilio AWS credential: the documented response object plus the secret `credentials`. */
+export interface TwilioRecord {
+  sid: string;
+  account_sid: string;
+  friendly_name: string | null;
+  date_created: string;
+  date_updated: string;
+  url: string;
+  /** Internal: the `Credentials` parameter (`KEY:SECRET`), never returned by the API. */
+  credentials: string;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:<port>"; both APIs are served from this one origin. */
+  readonly url: string;
+  readonly port: number;
+  readonly settings: Required<Pick<EmulatorOptions, "tinesApiKey" | "twilioAccountSid" | "twilioAuthToken">> &
+    EmulatorOptions;
+  /** TINES_TENANT, TINES_API_KEY, TWILIO_ACCOUNTS_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN. */
+  env(): Record<string, string>;
+  /** Every request (API and control), never a secret, never a body. */
+  readonly log: RequestLogEntry[];
+  clearLog(): void;
+  tines: {
+    list(): TinesRecord[];
+    get(id: number): TinesRecord | undefined;
+    seed(body: Record<string, unknown>): TinesRecord;
+    update(id: number, patch: Record<string, unknown>): TinesRecord;
+    remove(id: number): boolean;
+  };
+  twilio: {
+    list(): TwilioRecord[];
+    get(sid: string): TwilioRecord | undefined;
+    seed(body: { Credentials: string; FriendlyName?: string; AccountSid?: string }): TwilioRecord;
+    update(sid: string, patch: { friendly_name?: string }): TwilioRecord;
+    remove(sid: string): boolean;
+  };
+  injectFault(rule: FaultRule): void;
+  clearFaults(): void;
+  /** Empty both stores, the log and the faults; re-seed the fault PRNG. */
+  reset(): void;
+  /** Close the server and every keep-alive socket. */
+  stop(): Promise<void>;
+}
