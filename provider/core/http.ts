@@ -176,7 +176,8 @@ export class HttpClient {
         await sleep(parseRetryAfter(response.headers["retry-after"]) ?? backoffMs(attempt));
         continue;
       }
-      const uncertain = !request.idempotent && (status === 502 || status === 504);
+      // A create answered 500/502/504 may still have been stored; the caller looks it up.
+      const uncertain = !request.idempotent && (status === 500 || status === 502 || status === 504);
       throw new ApiError(
         redact(
           `${this.settings.service} API ${request.method} ${request.path} failed with HTTP ${status}` +
