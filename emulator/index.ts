@@ -155,6 +155,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const record = (entry: RequestLogEntry) => {
     log.push(entry);
+    if (settings.onRequest) {
+      try {
+        settings.onRequest({ ...entry });
+      } catch {
+        // a failing observer must not break request handling
+      }
+    }
     if (log.length > MAX_LOG_ENTRIES) log.splice(0, log.length - MAX_LOG_ENTRIES);
   };
 

@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Extra account SIDs accepted for the Twilio `AccountSid` parameter (subaccounts). */
   twilioSubaccounts?: string[];
+  /** Called with a copy of each log entry as it is recorded (e.g. to print a request trace). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 export interface RequestLogEntry {
