@@ -8,7 +8,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
+      // `import x = require()` is how TypeScript imports a module whose whole export is one object
+      // (the provider modules in provider/engine).
+      "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
     },
   },
 );

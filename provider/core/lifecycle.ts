@@ -183,6 +183,7 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           `${error.message}. The ${spec.label} may have been created, and looking it up failed too ` +
             `(${(lookupError as Error).message}). Check ${api.where} before running again; adopt a ` +
             `credential that was created with adoptId.`,
+          { cause: lookupError },
         );
       }
       if (found.length === 1) return found[0];
@@ -191,12 +192,14 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           `${error.message}. The ${spec.label} may have been created: ${found.length} matching credentials ` +
             `(ids ${found.map((r) => idOf(spec, r)).join(", ")}) were created recently at ${api.where}. ` +
             `Nothing was recorded; keep the right one (adopt it with adoptId) and delete the others.`,
+          { cause: error },
         );
       }
       if (error.timedOut || attempt > 0) {
         throw new Error(
           `${error.message}. No matching ${spec.label} was found afterwards, but a slow server may still ` +
             `create it: check ${api.where} before running again, and adopt it with adoptId if it appears.`,
+          { cause: error },
         );
       }
     }
