@@ -1,0 +1,167 @@
+// The program side of the engine harness: a child process (forked by EngineHarness.up) that runs one Pulumi
+// program under `pulumi.runtime.setMocks`, with @pulumi/pulumi loaded from the program folder. The SDK's real
+// serializer produces every RegisterResource request (including the serialized `__provider`); the runner
+// captures each request as sent and forwards it to the parent, which plays the engine and answers with the
+// resource's id and outputs. Stack outputs are captured from RegisterResourceOutputs of the Stack resource.
+//
+// argv[2]: JSON RunnerArgs. Talks to the parent over the IPC channel (ChildMessage / ParentMessage).
+import { createRequire } from "module";
+import * as path from "path";
+import type * as pulumiTypes from "@pulumi/pulumi";
+import { ChildMessage, JsonObject, ParentMessage, RawRegistration } from "./protocol";
+
+export interface RunnerArgs {
+  programDir: string;
+  program: string;
+  preview: boolean;
+  project: string;
+  stack: string;
+}
+
+interface PbStruct {
+  toJavaScript(): JsonObject;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): PbStruct | undefined;
+  getAdditionalsecretoutputsList(): string[];
+  getDependenciesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getImportid(): string;
+}
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): PbStruct | undefined;
+}
+type Callback = (err: unknown, resp?: unknown) => void;
+interface MockMonitorLike {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, cb: Callback): void;
+}
+
+function send(msg: ChildMessage): void {
+  process.send!(msg);
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2]) as RunnerArgs;
+  const programRequire = createRequire(path.join(args.programDir, "/"));
+  const pulumi = programRequire("@pulumi/pulumi") as typeof pulumiTypes;
+
+  const errors: string[] = [];
+  const addError = (e: unknown) => {
+    const m = describe(e);
+    if (!errors.includes(m)) errors.push(m);
+  };
+  process.on("unhandledRejection", addError);
+  process.on("uncaughtException", addError);
+
+  let seq = 0;
+  const pending = new Map<number, (m: ParentMessage) => void>();
+  process.on("message", (m: ParentMessage) => {
+    const resolve = pending.get(m.seq);
+    pending.delete(m.seq);
+    resolve?.(m);
+  });
+
+  // Set synchronously by the wrapped registerResource right before the mock monitor calls newResource.
+  let current: RawRegistration | undefined;
+  const mocks: pulumiTypes.runtime.Mocks = {
+    call: async () => ({}),
+    newResource: async () => {
+      const reg = current;
+      current = undefined;
+      if (!reg) throw new Error("harness runner: registration not captured");
+      const n = ++seq;
+      const answer = await new Promise<ParentMessage>((resolve) => {
+        pending.set(n, resolve);
+        send({ t: "register", seq: n, reg });
+      });
+      if ("error" in answer) throw new Error(answer.error);
+      const state: Record<string, unknown> = { ...answer.state };
+      for (const k of answer.secretKeys) if (k in state) state[k] = pulumi.secret(state[k]);
+      return { id: answer.id, state };
+    },
+  };
+  await pulumi.runtime.setMocks(mocks, args.project, args.stack, args.preview);
+
+  const monitor = (pulumi.runtime as unknown as { getMonitor(): MockMonitorLike }).getMonitor();
+  // URNs as the engine makes them: the parent's type qualifies a child's type unless the parent is the
+  // root Stack (the mock monitor always qualifies).
+  monitor.newUrn = (parent, type, name) => {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${args.stack}::${args.project}::${qualified}::${name}`;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    current = {
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent(),
+      object: req.getObject()?.toJavaScript() ?? {},
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      dependencies: req.getDependenciesList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      ignoreChanges: req.getIgnorechangesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      importId: req.getImportid(),
+    };
+    return register(req, cb);
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    send({ t: "outputs", urn: req.getUrn(), outputs: req.getOutputs()?.toJavaScript() ?? {} });
+    return registerOutputs(req, cb);
+  };
+
+  // What the nodejs language host does (cmd/run/run.js): run the program inside the Stack component; a
+  // exported function is called and awaited; the exports become the stack outputs.
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const mod = programRequire(path.resolve(args.programDir, args.program)) as unknown;
+      const exp =
+        mod && typeof mod === "object" && "default" in mod && Object.keys(mod).length === 1
+          ? (mod as { default: unknown }).default
+          : mod;
+      return typeof exp === "function" ? await (exp as () => unknown)() : exp;
+    });
+  } catch (e) {
+    addError(e);
+  }
+  try {
+    await pulumi.runtime.disconnect();
+  } catch (e) {
+    addError(e);
+  }
+  // Let late rejections of outputs surface before reporting.
+  await new Promise((r) => setImmediate(r));
+  send({ t: "done", ok: errors.length === 0, errors });
+  process.disconnect();
+}
+
+main().catch((e) => {
+  send({
+    t: "done",
+    ok: false,
+    errors: [`harness runner crashed: ${e instanceof Error ? e.stack : String(e)}`],
+  });
+  process.disconnect();
+});
