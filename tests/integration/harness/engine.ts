@@ -1,0 +1,632 @@
+// EngineHarness: a small stand-in for the Pulumi engine's deployment loop, driving @pulumi/pulumi's real
+// dynamic provider host (ProviderHost) with registrations produced by the real SDK running a program under
+// setMocks (runner.ts, in a child process). It keeps a state like a stack's checkpoint and implements the
+// parts of `pulumi up / preview / refresh / destroy` that dynamic resources exercise:
+//
+//   new resource       Check({}, news) -> Create            (preview: Check only; outputs = checked inputs)
+//   existing resource  Check(oldInputs, news) -> Diff(id, oldOutputs, checked)
+//                        none -> same (outputs kept, inputs replaced by the checked ones)
+//                        some -> Update(id, oldOutputs, checked)
+//                        replaces / replaceOnChanges -> Create new then Delete old at the end of the run
+//                                 (create-before-delete), or Delete first when deleteBeforeReplace
+//                        unknown -> the engine's legacy diff: old inputs vs checked inputs
+//   not registered     Delete, after the program finished, reverse creation order
+//
+// Like the engine: inputs reach the host with secrets unwrapped (it does not accept secrets) and unknowns as
+// the sentinel string; an output is secret when the same-named input was secret or it is listed in
+// additionalSecretOutputs; preview makes no Create/Update/Delete call (the host does not support preview);
+// a failed step stops further steps (unless continueOnError) and skips the delete phase; a Create/Update
+// error carrying ErrorResourceInitFailed records the resource with the id and properties it names.
+// Parallelism defaults to 4 x CPUs, the CLI's `--parallel` default (pulumi/pulumi#15016).
+import { ChildProcess, fork } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { ProviderHost, ProviderHostOptions, ProviderRpcError } from "./host";
+import {
+  ChildMessage,
+  JsonObject,
+  ParentMessage,
+  RawRegistration,
+  REDACTED_SECRET,
+  UNKNOWN,
+  changedKeys,
+  deepEqual,
+  toProviderProps,
+} from "./protocol";
+import type { RunnerArgs } from "./runner";
+
+const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+export interface EngineOptions {
+  /** Folder holding node_modules/@pulumi/pulumi (and the package under test); cwd of host and program. */
+  programDir: string;
+  /** Stack config, keys namespaced ("tines:tenant"); sent to the host's Configure and to the program. */
+  config?: Record<string, string>;
+  /** Config keys that are secret (sent secret-wrapped in Configure, listed in PULUMI_CONFIG_SECRET_KEYS). */
+  secretConfigKeys?: string[];
+  project?: string;
+  stack?: string;
+  /** Resource operations in flight at once. Default 4 x CPUs like `pulumi up --parallel`. */
+  parallel?: number;
+  /** Keep going after a failed step, like `pulumi up --continue-on-error` (deletes still skipped). */
+  continueOnError?: boolean;
+  /** Kill the program after this long (default 120 000 ms). */
+  upTimeoutMs?: number;
+  host?: ProviderHostOptions;
+}
+
+export interface ResourceState {
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  /** Checked inputs as last sent to the provider (plain values, `__provider` included). */
+  inputs: JsonObject;
+  outputs: JsonObject;
+  /** Top-level keys the engine marks secret: inputs that arrived secret + additionalSecretOutputs present. */
+  secretKeys: string[];
+  parent: string;
+  dependencies: string[];
+  additionalSecretOutputs: string[];
+  protect: boolean;
+  retainOnDelete: boolean;
+}
+
+export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "import";
+export interface Step {
+  urn: string;
+  op: StepOp;
+  id: string;
+  /** For replace: the id of the resource that was replaced. */
+  oldId?: string;
+  /** Set when the step failed. */
+  error?: string;
+}
+export interface Failure {
+  urn: string;
+  property?: string;
+  reason: string;
+}
+export interface UpResult {
+  ok: boolean;
+  preview: boolean;
+  steps: Step[];
+  failures: Failure[];
+  /** Program errors, step errors and harness errors, as messages. */
+  errors: string[];
+  /** Stack outputs (the program's exports) with secrets unwrapped; unknowns are UNKNOWN in a preview. */
+  outputs: JsonObject;
+  secretOutputs: string[];
+  /** RPCs this run sent to the host. */
+  hostCalls: ProviderHost["calls"];
+  /** The program's stdout and stderr. */
+  programOutput: string;
+  ms: number;
+}
+export interface RefreshStep {
+  urn: string;
+  op: "same" | "update" | "delete";
+  changedKeys: string[];
+  error?: string;
+}
+export interface RefreshResult {
+  ok: boolean;
+  steps: RefreshStep[];
+  errors: string[];
+}
+export interface DestroyResult {
+  ok: boolean;
+  steps: Step[];
+  errors: string[];
+}
+/** A RegisterResource request as the SDK sent it, plus the serialized provider found in it. */
+export interface Registration extends RawRegistration {
+  run: number;
+  preview: boolean;
+  /** The `__provider` string (unwrapped if it was sent secret). */
+  provider?: string;
+  providerIsSecret: boolean;
+}
+
+interface RunContext {
+  preview: boolean;
+  steps: Step[];
+  failures: Failure[];
+  errors: string[];
+  registered: Set<string>;
+  /** Resources replaced create-before-delete this run, to delete in the delete phase. */
+  replaced: ResourceState[];
+  stopped: boolean;
+  stackOutputs?: JsonObject;
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  maxActive = 0;
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+export class EngineHarness {
+  /** The stack's resources by URN, in creation order. */
+  readonly state = new Map<string, ResourceState>();
+  /** Replaced resources whose delete has not happened yet (shown with `delete: true` in the snapshot). */
+  readonly pendingDeletes: ResourceState[] = [];
+  /** Every registration of every run, in arrival order. */
+  readonly registrations: Registration[] = [];
+  /** Stack outputs of the last successful update, as registered (secret markers kept). */
+  stackOutputs: JsonObject = {};
+  /** Highest number of resource operations seen in flight at once. */
+  maxConcurrentSteps = 0;
+
+  private runs = 0;
+  private readonly project: string;
+  private readonly stack: string;
+  private readonly parallel: number;
+
+  private constructor(
+    readonly host: ProviderHost,
+    private readonly options: EngineOptions,
+  ) {
+    this.project = options.project ?? "project";
+    this.stack = options.stack ?? "stack";
+    this.parallel = options.parallel ?? 4 * os.availableParallelism();
+  }
+
+  /** Starts the provider host in the program folder and sends Configure with the stack config. */
+  static async start(options: EngineOptions): Promise<EngineHarness> {
+    const host = await ProviderHost.start(options.programDir, options.host);
+    try {
+      await host.configure(options.config ?? {}, options.secretConfigKeys ?? []);
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
+    return new EngineHarness(host, options);
+  }
+
+  urn(type: string, name: string): string {
+    return `urn:pulumi:${this.stack}::${this.project}::${type}::${name}`;
+  }
+
+  hostOutput(): string {
+    return this.host.output;
+  }
+
+  async stop(): Promise<void> {
+    await this.host.stop();
+  }
+
+  /** Runs the program (a file, relative to programDir or absolute) as `pulumi up`, or `pulumi preview`. */
+  async up(program: string, opts: { preview?: boolean } = {}): Promise<UpResult> {
+    const started = Date.now();
+    const preview = opts.preview === true;
+    const run = ++this.runs;
+    const callsBefore = this.host.calls.length;
+    const ctx: RunContext = {
+      preview,
+      steps: [],
+      failures: [],
+      errors: [],
+      registered: new Set(),
+      replaced: [],
+      stopped: false,
+    };
+    const sem = new Semaphore(this.parallel);
+
+    // Deletes left over from an earlier run that failed go first, as the engine does.
+    if (!preview) await this.deleteAll([...this.pendingDeletes].reverse(), ctx.steps, ctx.errors, true);
+
+    const { programOutput, programErrors } = await this.runProgram(program, preview, (msg) => {
+      if (msg.t === "outputs") {
+        if (msg.urn.split("::")[2] === STACK_TYPE) ctx.stackOutputs = msg.outputs;
+        return undefined;
+      }
+      if (msg.t !== "register") return undefined;
+      return this.register(ctx, sem, run, msg.reg).then((a) => ({ ...a, seq: msg.seq }) as ParentMessage);
+    });
+    ctx.errors.push(...programErrors);
+
+    const ok = () => ctx.errors.length === 0 && ctx.failures.length === 0;
+    // Delete phase: replaced resources and resources the program no longer declares.
+    const unregistered = [...this.state.values()].filter((r) => !ctx.registered.has(r.urn)).reverse();
+    if (preview) {
+      for (const r of unregistered) ctx.steps.push({ urn: r.urn, op: "delete", id: r.id });
+    } else if (ok()) {
+      await this.deleteAll(ctx.replaced.reverse(), ctx.steps, ctx.errors, true);
+      await this.deleteAll(unregistered, ctx.steps, ctx.errors, false);
+    }
+    if (!preview && ok() && ctx.stackOutputs) this.stackOutputs = ctx.stackOutputs;
+
+    const { props, secretKeys } = toProviderProps(ctx.stackOutputs ?? {});
+    return {
+      ok: ok(),
+      preview,
+      steps: ctx.steps,
+      failures: ctx.failures,
+      errors: ctx.errors,
+      outputs: props,
+      secretOutputs: secretKeys,
+      hostCalls: this.host.calls.slice(callsBefore),
+      programOutput,
+      ms: Date.now() - started,
+    };
+  }
+
+  /** `pulumi refresh`: Read each resource; no id back means gone (removed from state). */
+  async refresh(): Promise<RefreshResult> {
+    const sem = new Semaphore(this.parallel);
+    const errors: string[] = [];
+    const steps = await Promise.all(
+      [...this.state.values()].map((r) =>
+        sem.run(async (): Promise<RefreshStep> => {
+          try {
+            const read = await this.host.read(r.id, r.urn, r.outputs, r.inputs);
+            if (!read.id) {
+              this.state.delete(r.urn);
+              return { urn: r.urn, op: "delete", changedKeys: [] };
+            }
+            const inputs = read.inputs ?? r.inputs;
+            const changed = uniq([
+              ...changedKeys(r.outputs, read.properties),
+              ...changedKeys(r.inputs, inputs),
+            ]);
+            Object.assign(r, { id: read.id, outputs: read.properties, inputs });
+            return { urn: r.urn, op: changed.length ? "update" : "same", changedKeys: changed.sort() };
+          } catch (e) {
+            errors.push(`${r.urn}: ${message(e)}`);
+            return { urn: r.urn, op: "same", changedKeys: [], error: message(e) };
+          }
+        }),
+      ),
+    );
+    this.maxConcurrentSteps = Math.max(this.maxConcurrentSteps, sem.maxActive);
+    return { ok: errors.length === 0, steps, errors };
+  }
+
+  /** `pulumi destroy`: Delete every resource, reverse creation order; stops at the first failure. */
+  async destroy(): Promise<DestroyResult> {
+    const steps: Step[] = [];
+    const errors: string[] = [];
+    await this.deleteAll([...this.pendingDeletes].reverse(), steps, errors, true);
+    if (errors.length === 0) await this.deleteAll([...this.state.values()].reverse(), steps, errors, false);
+    if (errors.length === 0) this.stackOutputs = {};
+    return { ok: errors.length === 0, steps, errors };
+  }
+
+  /** The state as a JSON-able deployment (like `pulumi stack export`), secret values replaced by ciphertext. */
+  stateSnapshot(): JsonObject {
+    const redact = (props: JsonObject, secretKeys: string[]) => {
+      const out: JsonObject = {};
+      for (const [k, v] of Object.entries(props))
+        out[k] = secretKeys.includes(k) ? { ...REDACTED_SECRET } : v;
+      return out;
+    };
+    const resource = (r: ResourceState, deleted: boolean) => ({
+      urn: r.urn,
+      custom: true,
+      ...(deleted ? { delete: true } : {}),
+      id: r.id,
+      type: r.type,
+      inputs: redact(r.inputs, r.secretKeys),
+      outputs: redact(r.outputs, r.secretKeys),
+      parent: r.parent,
+      dependencies: r.dependencies,
+      ...(r.additionalSecretOutputs.length ? { additionalSecretOutputs: r.additionalSecretOutputs } : {}),
+      ...(r.protect ? { protect: true } : {}),
+      ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+    });
+    const { props, secretKeys } = toProviderProps(this.stackOutputs);
+    const stackUrn = this.urn(STACK_TYPE, `${this.project}-${this.stack}`);
+    return {
+      version: 3,
+      deployment: {
+        manifest: { time: new Date().toISOString(), magic: "", version: "engine-harness" },
+        secrets_providers: { type: "engine-harness-redacted" },
+        resources: [
+          { urn: stackUrn, custom: false, type: STACK_TYPE, outputs: redact(props, secretKeys) },
+          ...[...this.state.values()].map((r) => resource(r, false)),
+          ...this.pendingDeletes.map((r) => resource(r, true)),
+        ],
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private runProgram(
+    program: string,
+    preview: boolean,
+    onMessage: (m: ChildMessage) => Promise<ParentMessage> | undefined,
+  ): Promise<{ programOutput: string; programErrors: string[] }> {
+    const args: RunnerArgs = {
+      programDir: this.options.programDir,
+      program,
+      preview,
+      project: this.project,
+      stack: this.stack,
+    };
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!/^(TINES_|TWILIO_|PULUMI_)/.test(k)) env[k] = v;
+    env.PULUMI_CONFIG = JSON.stringify(this.options.config ?? {});
+    env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(this.options.secretConfigKeys ?? []);
+
+    return new Promise((resolve) => {
+      let output = "";
+      let done: Extract<ChildMessage, { t: "done" }> | undefined;
+      const inflight: Promise<unknown>[] = [];
+      const child: ChildProcess = fork(path.join(__dirname, "runner.js"), [JSON.stringify(args)], {
+        cwd: this.options.programDir,
+        env,
+        execArgv: [],
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      });
+      child.stdout!.on("data", (c: Buffer) => (output += c.toString("utf8")));
+      child.stderr!.on("data", (c: Buffer) => (output += c.toString("utf8")));
+      const timeoutMs = this.options.upTimeoutMs ?? 120_000;
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      child.on("message", (m: ChildMessage) => {
+        if (m.t === "done") {
+          done = m;
+          return;
+        }
+        const answer = onMessage(m);
+        if (answer) {
+          inflight.push(
+            answer.then((a) => {
+              if (child.connected) child.send(a);
+            }),
+          );
+        }
+      });
+      child.on("exit", async (code, signal) => {
+        clearTimeout(timer);
+        await Promise.allSettled(inflight);
+        const programErrors = done ? [...done.errors] : [];
+        if (!done) {
+          programErrors.push(
+            signal === "SIGKILL"
+              ? `program timed out after ${timeoutMs} ms`
+              : `program runner exited (${code ?? signal}) without finishing:\n${output}`,
+          );
+        }
+        resolve({ programOutput: output, programErrors });
+      });
+    });
+  }
+
+  /** Handles one RegisterResource: the engine's step generation and execution for that resource. */
+  private async register(
+    ctx: RunContext,
+    sem: Semaphore,
+    run: number,
+    reg: RawRegistration,
+  ): Promise<{ id: string; state: JsonObject; secretKeys: string[] } | { error: string }> {
+    const { props: news0, secretKeys: inputSecretKeys } = toProviderProps(reg.object);
+    const provider = typeof news0.__provider === "string" ? news0.__provider : undefined;
+    this.registrations.push({
+      ...reg,
+      run,
+      preview: ctx.preview,
+      provider,
+      providerIsSecret: inputSecretKeys.includes("__provider"),
+    });
+    if (!reg.custom) return { id: "", state: {}, secretKeys: [] };
+    if (!reg.type.startsWith(DYNAMIC_PREFIX)) {
+      return this.fail(ctx, reg.urn, `engine harness: no provider for resource type ${reg.type}`);
+    }
+    if (ctx.registered.has(reg.urn)) return this.fail(ctx, reg.urn, `Duplicate resource URN '${reg.urn}'`);
+    ctx.registered.add(reg.urn);
+
+    return sem.run(async () => {
+      this.maxConcurrentSteps = Math.max(this.maxConcurrentSteps, sem.maxActive);
+      if (ctx.stopped) return this.fail(ctx, reg.urn, "skipped: the update stopped after an earlier failure");
+      const old = this.state.get(reg.urn);
+      const news: JsonObject = { ...news0 };
+      if (old) {
+        for (const k of reg.ignoreChanges) {
+          if (k in old.inputs) news[k] = old.inputs[k];
+          else delete news[k];
+        }
+      }
+      const base = {
+        urn: reg.urn,
+        type: reg.type,
+        name: reg.name,
+        parent: reg.parent,
+        dependencies: reg.dependencies,
+        additionalSecretOutputs: reg.additionalSecretOutputs,
+        protect: reg.protect,
+        retainOnDelete: reg.retainOnDelete,
+      };
+      const secretKeysFor = (outputs: JsonObject) =>
+        uniq([...inputSecretKeys, ...reg.additionalSecretOutputs.filter((k) => k in outputs)]);
+
+      try {
+        const checked = await this.host.check(reg.urn, old ? old.inputs : {}, news);
+        if (checked.failures.length) {
+          for (const f of checked.failures)
+            ctx.failures.push({ urn: reg.urn, property: f.property, reason: f.reason });
+          const text = checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
+          return this.fail(ctx, reg.urn, `${reg.type} resource '${reg.name}' failed check: ${text}`, false);
+        }
+        const inputs = checked.inputs;
+
+        if (!old) {
+          if (reg.importId) return await this.importResource(ctx, reg, base, inputs, secretKeysFor);
+          if (ctx.preview) {
+            ctx.steps.push({ urn: reg.urn, op: "create", id: "" });
+            return { id: "", state: inputs, secretKeys: secretKeysFor(inputs) };
+          }
+          const created = await this.createResource(ctx, reg.urn, inputs, base, secretKeysFor);
+          ctx.steps.push({ urn: reg.urn, op: "create", id: created.id });
+          return { id: created.id, state: created.outputs, secretKeys: created.secretKeys };
+        }
+
+        const diff = await this.host.diff(old.id, reg.urn, old.outputs, inputs, old.inputs);
+        let changes = diff.changes;
+        if (changes === "unknown") changes = deepEqual(old.inputs, inputs) ? "none" : "some";
+        const replaceKeys = [
+          ...diff.replaces,
+          ...(changes === "some"
+            ? changedKeys(old.inputs, inputs).filter((k) => reg.replaceOnChanges.includes(k))
+            : []),
+        ];
+
+        if (changes === "none" && replaceKeys.length === 0) {
+          ctx.steps.push({ urn: reg.urn, op: "same", id: old.id });
+          if (!ctx.preview) Object.assign(old, base, { inputs, secretKeys: secretKeysFor(old.outputs) });
+          return { id: old.id, state: old.outputs, secretKeys: secretKeysFor(old.outputs) };
+        }
+
+        if (replaceKeys.length === 0) {
+          if (ctx.preview) {
+            ctx.steps.push({ urn: reg.urn, op: "update", id: old.id });
+            return { id: old.id, state: inputs, secretKeys: secretKeysFor(inputs) };
+          }
+          let outputs: JsonObject;
+          try {
+            outputs = await this.host.update(old.id, reg.urn, old.outputs, inputs, old.inputs);
+          } catch (e) {
+            if (e instanceof ProviderRpcError && e.initFailure) {
+              Object.assign(old, base, { inputs, outputs: e.initFailure.properties });
+              old.secretKeys = secretKeysFor(old.outputs);
+            }
+            throw e;
+          }
+          Object.assign(old, base, { inputs, outputs, secretKeys: secretKeysFor(outputs) });
+          ctx.steps.push({ urn: reg.urn, op: "update", id: old.id });
+          return { id: old.id, state: outputs, secretKeys: old.secretKeys };
+        }
+
+        // Replacement.
+        if (ctx.preview) {
+          ctx.steps.push({ urn: reg.urn, op: "replace", id: "", oldId: old.id });
+          return { id: "", state: inputs, secretKeys: secretKeysFor(inputs) };
+        }
+        if (old.protect) throw new Error(`unable to replace protected resource '${reg.urn}'`);
+        const deleteFirst = diff.deleteBeforeReplace || reg.deleteBeforeReplace;
+        if (deleteFirst) {
+          if (!old.retainOnDelete) await this.host.delete(old.id, old.urn, old.outputs, old.inputs);
+          this.state.delete(reg.urn);
+        }
+        const retire = () => {
+          // Create-before-delete: the old resource is deleted in the delete phase (or by a later run).
+          if (deleteFirst || this.state.get(reg.urn) === old) return;
+          this.pendingDeletes.push(old);
+          ctx.replaced.push(old);
+        };
+        let created: ResourceState;
+        try {
+          created = await this.createResource(ctx, reg.urn, inputs, base, secretKeysFor);
+        } finally {
+          retire();
+        }
+        ctx.steps.push({ urn: reg.urn, op: "replace", id: created.id, oldId: old.id });
+        return { id: created.id, state: created.outputs, secretKeys: created.secretKeys };
+      } catch (e) {
+        return this.fail(ctx, reg.urn, message(e));
+      }
+    });
+  }
+
+  private async createResource(
+    ctx: RunContext,
+    urn: string,
+    inputs: JsonObject,
+    base: Omit<ResourceState, "id" | "inputs" | "outputs" | "secretKeys">,
+    secretKeysFor: (outputs: JsonObject) => string[],
+  ): Promise<ResourceState> {
+    try {
+      const created = await this.host.create(urn, inputs);
+      const r: ResourceState = {
+        ...base,
+        id: created.id,
+        inputs,
+        outputs: created.properties,
+        secretKeys: secretKeysFor(created.properties),
+      };
+      this.state.delete(urn); // a replacement moves to the end of the creation order
+      this.state.set(urn, r);
+      return r;
+    } catch (e) {
+      if (e instanceof ProviderRpcError && e.initFailure) {
+        // The resource exists though the operation failed: record it, as the engine does.
+        const props = e.initFailure.properties;
+        this.state.delete(urn);
+        this.state.set(urn, {
+          ...base,
+          id: e.initFailure.id,
+          inputs,
+          outputs: props,
+          secretKeys: secretKeysFor(props),
+        });
+        ctx.steps.push({ urn, op: "create", id: e.initFailure.id, error: e.message });
+      }
+      throw e;
+    }
+  }
+
+  /** The engine's import step: Read(id) with no inputs or state (what breaks dynamic imports, #16175). */
+  private async importResource(
+    ctx: RunContext,
+    reg: RawRegistration,
+    base: Omit<ResourceState, "id" | "inputs" | "outputs" | "secretKeys">,
+    inputs: JsonObject,
+    secretKeysFor: (outputs: JsonObject) => string[],
+  ): Promise<{ id: string; state: JsonObject; secretKeys: string[] }> {
+    const read = await this.host.read(reg.importId, reg.urn, {});
+    if (!read.id) throw new Error(`resource '${reg.importId}' does not exist`);
+    const r: ResourceState = { ...base, id: read.id, inputs, outputs: read.properties, secretKeys: [] };
+    r.secretKeys = secretKeysFor(r.outputs);
+    if (!ctx.preview) this.state.set(reg.urn, r);
+    ctx.steps.push({ urn: reg.urn, op: "import", id: read.id });
+    return { id: r.id, state: r.outputs, secretKeys: r.secretKeys };
+  }
+
+  private fail(ctx: RunContext, urn: string, error: string, record = true): { error: string } {
+    if (record) ctx.failures.push({ urn, reason: error });
+    if (!this.options.continueOnError) ctx.stopped = true;
+    const text = `${urn}: ${error}`;
+    if (!ctx.errors.includes(text)) ctx.errors.push(text);
+    return { error };
+  }
+
+  private async deleteAll(resources: ResourceState[], steps: Step[], errors: string[], pending: boolean) {
+    for (const r of resources) {
+      if (errors.length && !this.options.continueOnError) return;
+      try {
+        if (r.protect) throw new Error(`unable to delete protected resource '${r.urn}'`);
+        if (!r.retainOnDelete) await this.host.delete(r.id, r.urn, r.outputs, r.inputs);
+        if (pending) this.pendingDeletes.splice(this.pendingDeletes.indexOf(r), 1);
+        else this.state.delete(r.urn);
+        steps.push({ urn: r.urn, op: "delete", id: r.id });
+      } catch (e) {
+        steps.push({ urn: r.urn, op: "delete", id: r.id, error: message(e) });
+        errors.push(`${r.urn}: ${message(e)}`);
+      }
+    }
+  }
+}
+
+export { UNKNOWN };

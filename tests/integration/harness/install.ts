@@ -1,0 +1,97 @@
+// Installs the package the way a user gets it: `npm pack` of the built package, then `npm install` of the
+// tarball (and @pulumi/pulumi at the repo's exact version) into a fresh Pulumi program folder under
+// <repoRoot>/.tmp. The folder is named after the tarball's hash and reused while the hash matches.
+import { execFile } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { promisify } from "util";
+
+const run = promisify(execFile);
+
+export interface InstalledProgram {
+  /** The program folder: package.json + node_modules with the package and @pulumi/pulumi. */
+  programDir: string;
+  /** The tarball `npm pack` produced (a copy lives in programDir as package.tgz). */
+  tarball: string;
+  /** True when an earlier install for the same tarball hash was reused. */
+  reused: boolean;
+  ms: number;
+}
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout } = await run("npm", args, { cwd, maxBuffer: 64 * 1024 * 1024, env: process.env });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; stdout?: string; message: string };
+    throw new Error(
+      `npm ${args.join(" ")} failed in ${cwd}: ${err.message}\n${err.stderr ?? ""}${err.stdout ?? ""}`,
+      { cause: e },
+    );
+  }
+}
+
+export async function installPackedPackage(repoRoot: string): Promise<InstalledProgram> {
+  const started = Date.now();
+  const entry = path.join(repoRoot, "dist", "provider", "index.js");
+  if (!fs.existsSync(entry)) {
+    throw new Error(
+      `${entry} is missing: build the package first (npm run build; npm test does it before mocha)`,
+    );
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { name: string };
+  const pulumiVersion = (
+    JSON.parse(
+      fs.readFileSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { version: string }
+  ).version;
+
+  const tmp = path.join(repoRoot, ".tmp");
+  fs.mkdirSync(tmp, { recursive: true });
+  const packDir = fs.mkdtempSync(path.join(tmp, "pack-"));
+  let tarball: string;
+  try {
+    const out = await npm(["pack", "--json", "--pack-destination", packDir], repoRoot);
+    const filename = (JSON.parse(out) as { filename: string }[])[0].filename;
+    tarball = path.join(tmp, path.basename(filename));
+    fs.renameSync(path.join(packDir, path.basename(filename)), tarball);
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
+
+  const hash = createHash("sha256")
+    .update(fs.readFileSync(tarball))
+    .update(pulumiVersion)
+    .digest("hex")
+    .slice(0, 16);
+  const programDir = path.join(tmp, `program-${hash}`);
+  const marker = path.join(programDir, ".installed");
+  if (fs.existsSync(marker)) return { programDir, tarball, reused: true, ms: Date.now() - started };
+
+  // Install into a private folder, then rename: concurrent runs never see a half-installed program.
+  const staging = fs.mkdtempSync(path.join(tmp, `program-${hash}.staging-`));
+  try {
+    fs.copyFileSync(tarball, path.join(staging, "package.tgz"));
+    const programPkg = {
+      name: "engine-harness-program",
+      private: true,
+      version: "0.0.0",
+      description: "Pulumi program folder created by tests/integration/harness/install.ts",
+      dependencies: { [pkg.name]: "file:./package.tgz", "@pulumi/pulumi": pulumiVersion },
+    };
+    fs.writeFileSync(path.join(staging, "package.json"), JSON.stringify(programPkg, null, 2) + "\n");
+    await npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], staging);
+    fs.writeFileSync(path.join(staging, ".installed"), `${hash}\n`);
+    try {
+      fs.renameSync(staging, programDir);
+    } catch (e) {
+      if (!fs.existsSync(marker)) throw e; // another run finished the same install first
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return { programDir, tarball, reused: false, ms: Date.now() - started };
+}
