@@ -1,0 +1,4 @@
+import { BenchContext } from "../lib/context";
+import { Report } from "../lib/report";
+
+export async function fuzzPart(_ctx: BenchContext, _report: Report): Promise<void> {}
