@@ -1,0 +1,385 @@
+// diff: which change of which input is applied in place and which replaces the credential, and
+// which differences are not changes at all (server defaults, absent fields, order, formatting).
+// diff is pure: no interceptor is defined and no request may be made.
+import { expect } from "chai";
+import { providers } from "../../provider";
+import type { CredentialProvider } from "../../provider";
+import {
+  AWS_ACCESS_KEY_ID,
+  AWS_SECRET,
+  CREDENTIAL_SID,
+  keys,
+  OTHER_CREDENTIAL_SID,
+  OWNER,
+  SUBACCOUNT_SID,
+  TEXT_VALUE,
+  TINES_AWS_SECRET,
+  TINES_CASES,
+  TWILIO_ACCOUNT_SID,
+  UNKNOWN,
+  useHttpSandbox,
+} from "./helpers";
+
+interface Diff {
+  changes: boolean;
+  replaces: string[];
+}
+
+type Props = Record<string, unknown>;
+
+async function diff(provider: CredentialProvider, id: string, olds: Props, news: Props): Promise<Diff> {
+  const result = (await provider.diff(
+    id,
+    { __provider: "old-serialized-provider", ...olds },
+    { __provider: "new-serialized-provider", ...news },
+  )) as Diff;
+  expect(result.changes, "changes is always a boolean").to.be.a("boolean");
+  expect(result.replaces ?? [], "replaces is a list").to.be.an("array");
+  return { changes: result.changes, replaces: result.replaces ?? [] };
+}
+
+function expectNoChange(result: Diff): void {
+  expect(result, JSON.stringify(result)).to.deep.include({ changes: false, replaces: [] });
+}
+
+function expectInPlace(result: Diff): void {
+  expect(result, JSON.stringify(result)).to.deep.include({ changes: true, replaces: [] });
+}
+
+function expectReplace(result: Diff, field: string): void {
+  expect(result.changes, JSON.stringify(result)).to.equal(true);
+  expect(result.replaces, JSON.stringify(result)).to.include(field);
+}
+
+/** What Tines answers for fields the user did not set. */
+const TINES_SERVER_DEFAULTS: Props = {
+  folderId: null,
+  readAccess: "TEAM",
+  sharedTeamSlugs: [],
+  description: "",
+  metadata: {},
+  allowedHosts: [],
+  expiresAt: null,
+  expiryNotificationsEnabled: false,
+  credentialNotificationRecipientUserIds: [],
+};
+
+/** Computed outputs that sit in the old state next to the inputs. */
+const TINES_OUTPUTS: Props = {
+  credentialId: 101,
+  mode: "TEXT",
+  slug: "ci_token",
+  createdAt: "2021-03-26T12:34:16.540Z",
+  updatedAt: "2021-03-26T12:34:16.540Z",
+  owner: OWNER,
+  restrictionType: "UNRESTRICTED",
+  testCredentialEnabled: false,
+};
+
+type Row = [field: string, before: unknown, after: unknown, effect: "in-place" | "replace"];
+
+const COMMON_ROWS: Row[] = [
+  ["name", "ci-token", "ci-token-2", "in-place"],
+  ["teamId", 2, 3, "replace"],
+  ["folderId", 1, 4, "in-place"],
+  ["readAccess", "TEAM", "GLOBAL", "in-place"],
+  ["description", "old", "new", "in-place"],
+  ["metadata", { env: "prod" }, { env: "dev" }, "in-place"],
+  ["metadata", { env: "prod" }, { env: "prod", extra: 1 }, "in-place"],
+  ["allowedHosts", ["a.example.com"], ["b.example.com"], "in-place"],
+  ["allowedHosts", ["a.example.com"], ["a.example.com", "b.example.com"], "in-place"],
+  ["liveCredentialId", 7, 8, "replace"],
+  ["expiresAt", "2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z", "in-place"],
+  ["expiryNotificationsEnabled", false, true, "in-place"],
+  ["credentialNotificationRecipientUserIds", [1], [1, 2], "in-place"],
+];
+
+const TINES_TABLES: Record<string, { base: () => Props; rows: Row[] }> = {
+  tinesTextCredential: {
+    base: () => ({ name: "ci-token", teamId: 2, value: TEXT_VALUE }),
+    rows: [["value", TEXT_VALUE, "rotated-secret-value", "in-place"]],
+  },
+  tinesJwtCredential: {
+    base: () => ({ name: "ci-token", teamId: 2, jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
+    rows: [
+      ["jwtAlgorithm", "RS256", "RS512", "in-place"],
+      ["jwtPayload", { iss: "a" }, { iss: "b" }, "in-place"],
+      ["jwtAutoGenerateTimeClaims", false, true, "in-place"],
+      ["jwtPrivateKey", keys().rsa, keys().rsaPkcs1, "in-place"],
+    ],
+  },
+  tinesAwsCredential: {
+    base: () => ({
+      name: "ci-token",
+      teamId: 2,
+      awsAuthenticationType: "KEY",
+      awsAccessKey: AWS_ACCESS_KEY_ID,
+      awsSecretKey: TINES_AWS_SECRET,
+    }),
+    rows: [
+      ["awsAuthenticationType", "KEY", "INSTANCE_PROFILE", "in-place"],
+      ["awsAccessKey", AWS_ACCESS_KEY_ID, "AKIAOTHER0000000000", "in-place"],
+      ["awsSecretKey", TINES_AWS_SECRET, "rotated-aws-secret", "in-place"],
+      [
+        "awsAssumedRoleArn",
+        "arn:aws:iam::123456789012:role/a",
+        "arn:aws:iam::123456789012:role/b",
+        "in-place",
+      ],
+      ["useStaticExternalId", false, true, "in-place"],
+    ],
+  },
+};
+
+describe("diff", () => {
+  const sandbox = useHttpSandbox({});
+  afterEach(() => expect(sandbox.unmatched).to.deep.equal([]));
+
+  for (const c of TINES_CASES) {
+    const table = TINES_TABLES[c.key];
+    const p = c.provider;
+    const olds = () => ({ ...table.base(), ...TINES_SERVER_DEFAULTS, ...TINES_OUTPUTS });
+
+    describe(c.title, () => {
+      for (const [field, before, after, effect] of [...COMMON_ROWS, ...table.rows]) {
+        it(`${field}: ${JSON.stringify(before).slice(0, 30)} -> ${JSON.stringify(after).slice(0, 30)} is ${effect}`, async () => {
+          const result = await diff(
+            p,
+            "101",
+            { ...olds(), [field]: before },
+            { ...table.base(), [field]: after },
+          );
+          if (effect === "replace") {
+            expectReplace(result, field);
+            expect(result.replaces).to.deep.equal([field]);
+          } else {
+            expectInPlace(result);
+          }
+          // The same value again is no change at all.
+          expectNoChange(
+            await diff(p, "101", { ...olds(), [field]: before }, { ...table.base(), [field]: before }),
+          );
+        });
+      }
+
+      it("sharedTeamSlugs changes in place", async () => {
+        const o = { ...olds(), readAccess: "SPECIFIC_TEAMS", sharedTeamSlugs: ["a"] };
+        const n = { ...table.base(), readAccess: "SPECIFIC_TEAMS", sharedTeamSlugs: ["b"] };
+        expectInPlace(await diff(p, "101", o, n));
+      });
+
+      it("detects a changed secret", async () => {
+        const [secret] = Object.keys(table.base()).filter((k) => c.secretInputs.includes(k));
+        expectInPlace(await diff(p, "101", olds(), { ...table.base(), [secret]: "a-different-secret" }));
+      });
+
+      it("no diff when the state holds the server defaults for unset inputs", async () => {
+        expectNoChange(await diff(p, "101", olds(), table.base()));
+      });
+
+      it("no diff when the response did not carry the optional fields at all", async () => {
+        expectNoChange(await diff(p, "101", table.base(), table.base()));
+      });
+
+      it("no diff from computed outputs or from __provider", async () => {
+        expectNoChange(
+          await diff(p, "101", { ...olds(), slug: "renamed", owner: { user_id: 9 } }, table.base()),
+        );
+      });
+
+      it("no diff from metadata key order (nested too)", async () => {
+        const o = { ...olds(), metadata: { a: 1, b: { x: 1, y: [1, 2] } } };
+        const n = { ...table.base(), metadata: { b: { y: [1, 2], x: 1 }, a: 1 } };
+        expectNoChange(await diff(p, "101", o, n));
+      });
+
+      it("no diff from list order", async () => {
+        const o = {
+          ...olds(),
+          allowedHosts: ["a.example.com", "b.example.com"],
+          credentialNotificationRecipientUserIds: [1, 2, 10],
+          readAccess: "SPECIFIC_TEAMS",
+          sharedTeamSlugs: ["x", "y"],
+        };
+        const n = {
+          ...table.base(),
+          allowedHosts: ["b.example.com", "a.example.com"],
+          credentialNotificationRecipientUserIds: [10, 2, 1],
+          readAccess: "SPECIFIC_TEAMS",
+          sharedTeamSlugs: ["y", "x"],
+        };
+        expectNoChange(await diff(p, "101", o, n));
+      });
+
+      it("no diff from timestamp formatting", async () => {
+        const o = { ...olds(), expiresAt: "2030-01-01T00:00:00.000Z" };
+        expectNoChange(await diff(p, "101", o, { ...table.base(), expiresAt: "2030-01-01T00:00:00Z" }));
+        expectNoChange(await diff(p, "101", o, { ...table.base(), expiresAt: "2030-01-01T01:00:00+01:00" }));
+      });
+
+      it("an unset input whose old value is not the server default is an in-place change", async () => {
+        const nonDefaults: Props = {
+          description: "hello",
+          readAccess: "GLOBAL",
+          metadata: { k: "v" },
+          allowedHosts: ["a.example.com"],
+          folderId: 7,
+          expiresAt: "2030-01-01T00:00:00Z",
+          expiryNotificationsEnabled: true,
+          credentialNotificationRecipientUserIds: [3],
+        };
+        for (const [field, value] of Object.entries(nonDefaults)) {
+          expectInPlace(await diff(p, "101", { ...olds(), [field]: value }, table.base()));
+        }
+      });
+
+      it("an unknown value is a change; an unknown replacing field replaces", async () => {
+        for (const field of ["name", "description", "metadata", ...c.secretInputs]) {
+          expectInPlace(await diff(p, "101", olds(), { ...table.base(), [field]: UNKNOWN }));
+        }
+        expectInPlace(await diff(p, "101", olds(), { ...table.base(), allowedHosts: ["a", UNKNOWN] }));
+        expectReplace(await diff(p, "101", olds(), { ...table.base(), teamId: UNKNOWN }), "teamId");
+        expectReplace(
+          await diff(p, "101", olds(), { ...table.base(), liveCredentialId: UNKNOWN }),
+          "liveCredentialId",
+        );
+      });
+
+      it("an integer given as a numeric string equals the number", async () => {
+        expectNoChange(await diff(p, "101", olds(), { ...table.base(), teamId: "2" }));
+      });
+
+      it("adoptId pointing to another id replaces; the same id, or removing it, does not", async () => {
+        expectReplace(await diff(p, "101", olds(), { ...table.base(), adoptId: 202 }), "adoptId");
+        expectReplace(await diff(p, "101", olds(), { ...table.base(), adoptId: UNKNOWN }), "adoptId");
+        expectNoChange(await diff(p, "101", olds(), { ...table.base(), adoptId: 101 }));
+        expectNoChange(await diff(p, "101", { ...olds(), adoptId: 101 }, { ...table.base(), adoptId: 101 }));
+        expectNoChange(await diff(p, "101", { ...olds(), adoptId: 101 }, table.base()));
+      });
+    });
+  }
+
+  describe("TinesAwsCredential: useStaticExternalId default", () => {
+    it("unset vs the server's false is no change; unset vs true is a change", async () => {
+      const base = { name: "n", teamId: 2, awsAuthenticationType: "INSTANCE_PROFILE" };
+      const p = providers.tinesAwsCredential;
+      expectNoChange(
+        await diff(p, "1", { ...base, useStaticExternalId: false, awsAssumedRoleExternalId: "x" }, base),
+      );
+      expectInPlace(await diff(p, "1", { ...base, useStaticExternalId: true }, base));
+    });
+  });
+
+  describe("TwilioAwsCredential", () => {
+    const p = providers.twilioAwsCredential;
+    const credentials = `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`;
+    const base = () => ({ credentials, friendlyName: "ci" });
+    const olds = (over: Props = {}) => ({
+      ...base(),
+      sid: CREDENTIAL_SID,
+      accountSid: TWILIO_ACCOUNT_SID,
+      dateCreated: "2015-07-31T04:00:00Z",
+      dateUpdated: "2015-07-31T04:00:00Z",
+      url: `https://accounts.twilio.com/v1/Credentials/AWS/${CREDENTIAL_SID}`,
+      ...over,
+    });
+
+    it("friendlyName changes in place", async () => {
+      expectInPlace(await diff(p, CREDENTIAL_SID, olds(), { ...base(), friendlyName: "renamed" }));
+    });
+
+    it("an unset friendlyName whose old value is set is an in-place change (it is cleared)", async () => {
+      expectInPlace(await diff(p, CREDENTIAL_SID, olds(), { credentials }));
+    });
+
+    it("an unset friendlyName vs the server's empty or null name is no change", async () => {
+      expectNoChange(await diff(p, CREDENTIAL_SID, olds({ friendlyName: "" }), { credentials }));
+      expectNoChange(await diff(p, CREDENTIAL_SID, olds({ friendlyName: null }), { credentials }));
+    });
+
+    it("credentials (a changed secret) replaces", async () => {
+      const result = await diff(p, CREDENTIAL_SID, olds(), {
+        ...base(),
+        credentials: `${AWS_ACCESS_KEY_ID}:rotated`,
+      });
+      expectReplace(result, "credentials");
+    });
+
+    it("a changed awsAccessKeyId or awsSecretAccessKey replaces", async () => {
+      const pair = { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: AWS_SECRET, friendlyName: "ci" };
+      const o = { ...olds(), credentials: undefined, ...pair };
+      for (const [field, value] of [
+        ["awsAccessKeyId", "AKIAOTHER0000000000"],
+        ["awsSecretAccessKey", "rotated-secret"],
+      ]) {
+        const result = await diff(p, CREDENTIAL_SID, o, { ...pair, [field]: value });
+        expect(result.changes, field).to.equal(true);
+        expect(result.replaces, field).not.to.deep.equal([]);
+      }
+      expectNoChange(await diff(p, CREDENTIAL_SID, o, pair));
+    });
+
+    it("accountSid replaces; unset accountSid vs the account the server reports is no change", async () => {
+      expectReplace(
+        await diff(p, CREDENTIAL_SID, olds(), { ...base(), accountSid: SUBACCOUNT_SID }),
+        "accountSid",
+      );
+      expectNoChange(await diff(p, CREDENTIAL_SID, olds(), base()));
+      expectNoChange(await diff(p, CREDENTIAL_SID, olds(), { ...base(), accountSid: TWILIO_ACCOUNT_SID }));
+    });
+
+    it("switching between credentials and the key pair with the same value is no change", async () => {
+      const pair = { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: AWS_SECRET, friendlyName: "ci" };
+      expectNoChange(await diff(p, CREDENTIAL_SID, olds(), pair));
+      const pairOlds = { ...olds(), credentials: undefined, ...pair };
+      expectNoChange(await diff(p, CREDENTIAL_SID, pairOlds, base()));
+    });
+
+    it("switching spelling with a different value replaces", async () => {
+      const pair = {
+        awsAccessKeyId: AWS_ACCESS_KEY_ID,
+        awsSecretAccessKey: "other-secret",
+        friendlyName: "ci",
+      };
+      const result = await diff(p, CREDENTIAL_SID, olds(), pair);
+      expect(result.changes).to.equal(true);
+      expect(result.replaces).not.to.deep.equal([]);
+    });
+
+    it("unknown values are changes; unknown key material replaces", async () => {
+      expectInPlace(await diff(p, CREDENTIAL_SID, olds(), { ...base(), friendlyName: UNKNOWN }));
+      expectReplace(
+        await diff(p, CREDENTIAL_SID, olds(), { ...base(), credentials: UNKNOWN }),
+        "credentials",
+      );
+      expectReplace(await diff(p, CREDENTIAL_SID, olds(), { ...base(), accountSid: UNKNOWN }), "accountSid");
+      for (const pair of [
+        { awsAccessKeyId: UNKNOWN, awsSecretAccessKey: AWS_SECRET },
+        { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: UNKNOWN },
+      ]) {
+        const result = await diff(p, CREDENTIAL_SID, olds(), { ...pair, friendlyName: "ci" });
+        expect(result.changes, JSON.stringify(pair)).to.equal(true);
+        expect(result.replaces, JSON.stringify(pair)).not.to.deep.equal([]);
+      }
+    });
+
+    it("adoptId pointing to another sid replaces; the same sid does not", async () => {
+      expectReplace(
+        await diff(p, CREDENTIAL_SID, olds(), { ...base(), adoptId: OTHER_CREDENTIAL_SID }),
+        "adoptId",
+      );
+      expectNoChange(await diff(p, CREDENTIAL_SID, olds(), { ...base(), adoptId: CREDENTIAL_SID }));
+    });
+
+    it("no diff from computed outputs", async () => {
+      expectNoChange(
+        await diff(
+          p,
+          CREDENTIAL_SID,
+          olds({ dateUpdated: "2030-01-01T00:00:00Z", url: "elsewhere" }),
+          base(),
+        ),
+      );
+    });
+  });
+});

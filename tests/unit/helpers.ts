@@ -1,0 +1,458 @@
+// Shared fixtures for the unit suite: connection settings in the environment, nock hygiene,
+// generated PEM keys, documented API responses, and one "case" per resource so that every
+// lifecycle scenario runs against all four credentials.
+import { expect } from "chai";
+import { generateKeyPairSync } from "crypto";
+import nock from "nock";
+import { providers } from "../../provider";
+import type { CredentialProvider } from "../../provider";
+
+/** The sentinel the engine sends for a value that is not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const TENANT = "https://tenant.example.test";
+export const TINES_API_KEY = "tines-api-key-6f0c1d2e3a4b5c6d7e8f";
+export const TWILIO_URL = "https://accounts.twilio.com";
+export const TWILIO_ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+export const TWILIO_AUTH_TOKEN = "twilio-auth-token-9f8e7d6c5b4a39281706";
+export const SUBACCOUNT_SID = "ACfedcba9876543210fedcba9876543210";
+
+export const TINES_BASE = "/api/v1/user_credentials";
+export const TWILIO_BASE = "/v1/Credentials/AWS";
+
+/** Every environment variable the provider reads; cleared before each test, restored after. */
+export const PROVIDER_ENV = [
+  "TINES_TENANT",
+  "TINES_API_KEY",
+  "TINES_TIMEOUT_MS",
+  "TINES_MAX_RETRIES",
+  "TWILIO_ACCOUNT_SID",
+  "TWILIO_AUTH_TOKEN",
+  "TWILIO_API_KEY",
+  "TWILIO_API_SECRET",
+  "TWILIO_REGION",
+  "TWILIO_EDGE",
+  "TWILIO_ACCOUNTS_URL",
+  "TWILIO_TIMEOUT_MS",
+  "TWILIO_MAX_RETRIES",
+] as const;
+
+export type Env = Partial<Record<(typeof PROVIDER_ENV)[number], string>>;
+
+/** Connection settings for both services: fast timeouts, few retries. */
+export const DEFAULT_ENV: Env = {
+  TINES_TENANT: TENANT,
+  TINES_API_KEY: TINES_API_KEY,
+  TINES_TIMEOUT_MS: "2000",
+  TINES_MAX_RETRIES: "2",
+  TWILIO_ACCOUNT_SID: TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN: TWILIO_AUTH_TOKEN,
+  TWILIO_TIMEOUT_MS: "2000",
+  TWILIO_MAX_RETRIES: "2",
+};
+
+/** Forgets any stack config a test handed to `configure` (it is shared by every provider). */
+export async function clearStackConfig(): Promise<void> {
+  await providers.tinesTextCredential.configure({ config: { get: () => undefined } });
+}
+
+/** Replaces the provider's environment for the duration of one test. Returns the restore function. */
+export function setEnv(env: Env): () => void {
+  const saved = new Map<string, string | undefined>();
+  for (const name of PROVIDER_ENV) {
+    saved.set(name, process.env[name]);
+    delete process.env[name];
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined) process.env[name] = value;
+  }
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/**
+ * Registers hooks for a describe block: the given environment (DEFAULT_ENV unless told), no real
+ * network, and a check after each test that every interceptor was used and no request went
+ * unmatched.
+ */
+export function useHttpSandbox(env: Env = DEFAULT_ENV): { unmatched: string[] } {
+  const state = { unmatched: [] as string[] };
+  let restore: () => void = () => undefined;
+  const onNoMatch = (req: { method?: string; path?: string; href?: string }) => {
+    state.unmatched.push(`${req.method ?? "?"} ${req.href ?? req.path ?? "?"}`);
+  };
+  before(() => {
+    nock.disableNetConnect();
+  });
+  beforeEach(async () => {
+    restore = setEnv(env);
+    await clearStackConfig();
+    state.unmatched.length = 0;
+    nock.emitter.on("no match", onNoMatch);
+  });
+  afterEach(async function () {
+    nock.emitter.removeListener("no match", onNoMatch);
+    const pending = nock.pendingMocks();
+    const unmatched = [...state.unmatched];
+    nock.abortPendingRequests();
+    nock.cleanAll();
+    restore();
+    await clearStackConfig();
+    // Only judge tests that otherwise passed, so a failure is reported once, for its real cause.
+    // `this.test.error` fails that test; throwing here would fail the hook and skip the rest.
+    if (this.currentTest?.state === "passed") {
+      const problems = [
+        ...pending.map((p) => `interceptor never used: ${p}`),
+        ...unmatched.map((u) => `request no interceptor expected: ${u}`),
+      ];
+      if (problems.length > 0) (this.test as Mocha.Hook | undefined)?.error(new Error(problems.join("\n")));
+    }
+  });
+  after(() => {
+    nock.enableNetConnect();
+  });
+  return state;
+}
+
+/** A connection error the way a socket raises it (an Error with a code). */
+export function netError(code: string, message = `${code} (simulated)`): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Parses a request body nock hands to a reply function (JSON text, form text or an object). */
+export function jsonBody(body: unknown): Record<string, unknown> {
+  if (typeof body === "string") return JSON.parse(body) as Record<string, unknown>;
+  return body as Record<string, unknown>;
+}
+
+export function formBody(body: unknown): Record<string, string> {
+  const text = typeof body === "string" ? body : String(body);
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+/** The headers of the request nock is answering (inside a reply function). */
+export type Headers = Record<string, string | string[] | undefined>;
+
+// ---------------------------------------------------------------------------------------------
+// Keys. Generated at test time, never committed.
+
+export interface PemKeys {
+  rsa: string;
+  rsaPkcs1: string;
+  rsaPss: string;
+  ecP256: string;
+  ecP384: string;
+  ecP521: string;
+  ed25519: string;
+  rsaPublic: string;
+  encryptedRsa: string;
+}
+
+let pemKeys: PemKeys | undefined;
+
+export function keys(): PemKeys {
+  if (pemKeys) return pemKeys;
+  const pkcs8 = { type: "pkcs8", format: "pem" } as const;
+  const spki = { type: "spki", format: "pem" } as const;
+  const rsa = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: spki,
+    privateKeyEncoding: pkcs8,
+  });
+  const rsaPkcs1 = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: spki,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  });
+  const ec = (namedCurve: string) =>
+    generateKeyPairSync("ec", { namedCurve, publicKeyEncoding: spki, privateKeyEncoding: pkcs8 }).privateKey;
+  pemKeys = {
+    rsa: rsa.privateKey,
+    rsaPkcs1: rsaPkcs1.privateKey,
+    rsaPss: generateKeyPairSync("rsa-pss", {
+      modulusLength: 2048,
+      publicKeyEncoding: spki,
+      privateKeyEncoding: pkcs8,
+    }).privateKey,
+    ecP256: ec("prime256v1"),
+    ecP384: ec("secp384r1"),
+    ecP521: ec("secp521r1"),
+    ed25519: generateKeyPairSync("ed25519", { publicKeyEncoding: spki, privateKeyEncoding: pkcs8 })
+      .privateKey,
+    rsaPublic: rsa.publicKey,
+    encryptedRsa: generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: spki,
+      privateKeyEncoding: { ...pkcs8, cipher: "aes-256-cbc", passphrase: "test-passphrase" },
+    }).privateKey,
+  };
+  return pemKeys;
+}
+
+/** Lines of a PEM key long enough that redaction must hide them. */
+export function keyLines(pem: string): string[] {
+  return pem
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 16 && !l.startsWith("-----"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documented responses.
+
+export type Mode = "TEXT" | "JWT" | "AWS";
+
+export const OWNER = { user_id: 1, first_name: "Jane", last_name: "Doe", email: "jane@tines.io" };
+
+/** A Tines credential as the current docs' sample response shows it (every documented field). */
+export function tinesRecord(mode: Mode, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = new Date().toISOString();
+  const common: Record<string, unknown> = {
+    id: 101,
+    name: "ci-token",
+    mode,
+    team_id: 2,
+    folder_id: 1,
+    read_access: "TEAM",
+    shared_team_slugs: [],
+    slug: "ci_token",
+    created_at: now,
+    updated_at: now,
+    description: "",
+    allowed_hosts: [],
+    metadata: {},
+    restriction_type: "UNRESTRICTED",
+    test_credential_enabled: false,
+    test_credential: { created_at: now, updated_at: now },
+    owner: OWNER,
+    expires_at: null,
+    expiry_notifications_enabled: false,
+    credential_notification_recipient_user_ids: [],
+  };
+  const own: Record<string, unknown> =
+    mode === "AWS"
+      ? {
+          aws_assumed_role_external_id: "1e52dbcf-3621-4969-9bf6-3fd2699db84b",
+          use_static_external_id: false,
+          aws_authentication_type: "KEY",
+        }
+      : {};
+  return { ...common, ...own, ...overrides };
+}
+
+/** The older TEXT revision's sample response: no owner, no restriction_type, no expiry fields. */
+export function olderTextRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = new Date().toISOString();
+  return {
+    id: 1,
+    name: "tines_api_credential",
+    mode: "TEXT",
+    team_id: 2,
+    folder_id: 1,
+    read_access: "TEAM",
+    shared_team_slugs: [],
+    slug: "tines_api_credential",
+    created_at: now,
+    updated_at: now,
+    description: "",
+    allowed_hosts: [],
+    metadata: {},
+    test_credential_enabled: false,
+    ...overrides,
+  };
+}
+
+export const CREDENTIAL_SID = "CR0123456789abcdef0123456789abcdef";
+export const OTHER_CREDENTIAL_SID = "CRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+/** A Twilio AWS credential as documented (create/fetch response). */
+export function twilioRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sid = (overrides.sid as string | undefined) ?? CREDENTIAL_SID;
+  return {
+    sid,
+    url: `${TWILIO_URL}${TWILIO_BASE}/${sid}`,
+    account_sid: TWILIO_ACCOUNT_SID,
+    date_created: now,
+    date_updated: now,
+    friendly_name: "ci",
+    ...overrides,
+  };
+}
+
+export function tinesList(items: Record<string, unknown>[], meta: Record<string, unknown> = {}) {
+  return {
+    user_credentials: items,
+    meta: {
+      current_page: `${TENANT}${TINES_BASE}?page=1&per_page=500`,
+      previous_page: null,
+      next_page: null,
+      next_page_number: null,
+      per_page: 500,
+      pages: 1,
+      count: items.length,
+      ...meta,
+    },
+  };
+}
+
+export function twilioList(items: Record<string, unknown>[], meta: Record<string, unknown> = {}) {
+  return {
+    credentials: items,
+    meta: {
+      page: 0,
+      page_size: 1000,
+      first_page_url: `${TWILIO_URL}${TWILIO_BASE}?PageSize=1000&Page=0`,
+      previous_page_url: null,
+      next_page_url: null,
+      url: `${TWILIO_URL}${TWILIO_BASE}?PageSize=1000&Page=0`,
+      key: "credentials",
+      ...meta,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One case per resource: enough to run a lifecycle scenario against any of them.
+
+export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
+export const AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
+
+export interface ResourceCase {
+  title: string;
+  key: keyof typeof providers;
+  provider: CredentialProvider;
+  service: "Tines" | "Twilio";
+  origin: string;
+  createPath: string;
+  itemPath: (id: string) => string;
+  /** Valid inputs, as check would return them. */
+  inputs(): Record<string, unknown>;
+  /** Names of the secret inputs in `inputs()`. */
+  secretInputs: string[];
+  /** The secret values in `inputs()`. */
+  secretValues(): string[];
+  /** A create/get answer for `inputs()` (id `id`), optionally overridden. */
+  record(overrides?: Record<string, unknown>): Record<string, unknown>;
+  id: string;
+  otherId: string;
+  /** The id as the record spells it (Tines: a number). */
+  rawId(id: string): unknown;
+  /** The lookup the provider does after a lost create answer. */
+  listQuery: Record<string, string>;
+  list(items: Record<string, unknown>[]): nock.Body;
+  /** An answer of the wrong kind (Tines: another mode; Twilio: another account). */
+  wrongKindRecord(): Record<string, unknown>;
+  /** Inputs in which `wrongKindRecord` is wrong. */
+  wrongKindInputs(): Record<string, unknown>;
+  updateMethod: "put" | "post";
+}
+
+function tinesCase(
+  title: string,
+  key: "tinesTextCredential" | "tinesJwtCredential" | "tinesAwsCredential",
+  mode: Mode,
+  own: () => Record<string, unknown>,
+  secretInputs: string[],
+): ResourceCase {
+  const inputs = (): Record<string, unknown> => ({ name: "ci-token", teamId: 2, ...own() });
+  return {
+    title,
+    key,
+    provider: providers[key],
+    service: "Tines",
+    origin: TENANT,
+    createPath: TINES_BASE,
+    itemPath: (id) => `${TINES_BASE}/${id}`,
+    inputs,
+    secretInputs,
+    secretValues: () => secretInputs.map((n) => String(inputs()[n])),
+    record: (overrides = {}) => tinesRecord(mode, overrides),
+    id: "101",
+    otherId: "202",
+    rawId: (id) => Number(id),
+    listQuery: { per_page: "500", page: "1", team_id: "2" },
+    list: (items) => tinesList(items),
+    wrongKindRecord: () => tinesRecord(mode === "TEXT" ? "JWT" : "TEXT"),
+    wrongKindInputs: inputs,
+    updateMethod: "put",
+  };
+}
+
+export const textCase = tinesCase(
+  "TinesTextCredential",
+  "tinesTextCredential",
+  "TEXT",
+  () => ({ value: TEXT_VALUE }),
+  ["value"],
+);
+
+export const jwtCase = tinesCase(
+  "TinesJwtCredential",
+  "tinesJwtCredential",
+  "JWT",
+  () => ({ jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
+  ["jwtPrivateKey"],
+);
+
+export const awsCase = tinesCase(
+  "TinesAwsCredential",
+  "tinesAwsCredential",
+  "AWS",
+  () => ({ awsAuthenticationType: "KEY", awsAccessKey: AWS_ACCESS_KEY_ID, awsSecretKey: TINES_AWS_SECRET }),
+  ["awsSecretKey"],
+);
+
+const twilioInputs = () => ({ credentials: `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`, friendlyName: "ci" });
+
+export const twilioCase: ResourceCase = {
+  title: "TwilioAwsCredential",
+  key: "twilioAwsCredential",
+  provider: providers.twilioAwsCredential,
+  service: "Twilio",
+  origin: TWILIO_URL,
+  createPath: TWILIO_BASE,
+  itemPath: (id) => `${TWILIO_BASE}/${id}`,
+  inputs: twilioInputs,
+  secretInputs: ["credentials"],
+  secretValues: () => [`${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`],
+  record: (overrides = {}) => twilioRecord(overrides),
+  id: CREDENTIAL_SID,
+  otherId: OTHER_CREDENTIAL_SID,
+  rawId: (id) => id,
+  listQuery: { PageSize: "1000", Page: "0" },
+  list: (items) => twilioList(items),
+  wrongKindRecord: () => twilioRecord({ account_sid: TWILIO_ACCOUNT_SID }),
+  wrongKindInputs: () => ({ ...twilioInputs(), accountSid: SUBACCOUNT_SID }),
+  updateMethod: "post",
+};
+
+export const ALL_CASES: ResourceCase[] = [textCase, jwtCase, awsCase, twilioCase];
+export const TINES_CASES: ResourceCase[] = [textCase, jwtCase, awsCase];
+
+/** Awaits a promise that must reject; returns the error. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  expect.fail("expected the call to fail, but it succeeded");
+}
+
+/** Asserts that none of `secrets` (nor their base64 forms) appears in `text`. */
+export function expectNoSecrets(text: string, secrets: string[]): void {
+  for (const secret of secrets) {
+    if (!secret) continue;
+    expect(text, "a secret leaked into a message").not.to.include(secret);
+    expect(text, "a base64-encoded secret leaked into a message").not.to.include(
+      Buffer.from(secret).toString("base64"),
+    );
+  }
+}
