@@ -1,0 +1,333 @@
+// create when things go wrong: a lost answer is resolved by looking the credential up (never by a
+// blind retry), throttling and refused connections are retried, client errors are not, and an
+// answer of the wrong kind becomes a partially created resource instead of an orphan.
+import { expect } from "chai";
+import nock from "nock";
+import { PartialCreateError } from "../../provider/core/lifecycle";
+import {
+  ALL_CASES,
+  netError,
+  rejection,
+  ResourceCase,
+  TENANT,
+  TINES_BASE,
+  tinesList,
+  tinesRecord,
+  TWILIO_BASE,
+  TWILIO_URL,
+  twilioList,
+  twilioRecord,
+  twilioCase,
+  textCase,
+  useHttpSandbox,
+} from "./helpers";
+
+const PROVIDER = { __provider: "serialized-provider-module" };
+
+/** A scope on the case's origin that counts the create requests it answers. */
+function scopeFor(c: ResourceCase): { scope: nock.Scope; posts: () => number; gets: () => number } {
+  let posts = 0;
+  let gets = 0;
+  const scope = nock(c.origin);
+  scope.on("request", (req: { method: string }) => {
+    if (req.method === "POST") posts++;
+    if (req.method === "GET") gets++;
+  });
+  return { scope, posts: () => posts, gets: () => gets };
+}
+
+function timeoutVar(c: ResourceCase): "TINES_TIMEOUT_MS" | "TWILIO_TIMEOUT_MS" {
+  return c.service === "Tines" ? "TINES_TIMEOUT_MS" : "TWILIO_TIMEOUT_MS";
+}
+
+describe("create: lost answers, retries and errors", () => {
+  useHttpSandbox();
+
+  for (const c of ALL_CASES) {
+    describe(c.title, () => {
+      const create = () => c.provider.create({ ...PROVIDER, ...c.inputs() });
+      const found = (id: string, extra: Record<string, unknown> = {}) =>
+        c.record({ ...(c.service === "Tines" ? { id: c.rawId(id) } : { sid: id }), ...extra });
+
+      it("connection reset, the lookup finds one: it is adopted, exactly one POST", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
+        scope
+          .get(c.createPath)
+          .query(c.listQuery)
+          .reply(200, c.list([found(c.id)]));
+        const result = await create();
+        expect(result.id).to.equal(c.id);
+        expect(result.outs).to.deep.include(c.inputs());
+        expect(posts()).to.equal(1);
+      });
+
+      it("connection reset, the lookup finds none: the create is sent once more", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
+        scope.get(c.createPath).query(c.listQuery).reply(200, c.list([]));
+        scope.post(c.createPath).reply(201, found(c.otherId));
+        const result = await create();
+        expect(result.id).to.equal(c.otherId);
+        expect(posts()).to.equal(2);
+      });
+
+      it("connection reset twice with nothing found: an error, not a third POST", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).twice().replyWithError(netError("ECONNRESET", "socket hang up"));
+        scope.get(c.createPath).query(c.listQuery).twice().reply(200, c.list([]));
+        const error = await rejection(create());
+        expect(error.message)
+          .to.include(c.createPath)
+          .and.match(/adoptId/);
+        expect(posts()).to.equal(2);
+      });
+
+      it("connection reset, the lookup finds two: an error listing both ids", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
+        scope
+          .get(c.createPath)
+          .query(c.listQuery)
+          .reply(200, c.list([found(c.id), found(c.otherId)]));
+        const error = await rejection(create());
+        expect(error.message)
+          .to.include(c.id)
+          .and.include(c.otherId)
+          .and.match(/adoptId/);
+        expect(posts()).to.equal(1);
+      });
+
+      it("the lookup ignores credentials of another name or created long ago", async () => {
+        const { scope, posts } = scopeFor(c);
+        const old = new Date(Date.now() - 24 * 3600_000).toISOString();
+        const decoys =
+          c.service === "Tines"
+            ? [
+                found("900", { name: "another-name" }),
+                found("901", { created_at: old }),
+                found("902", { mode: c.key === "tinesTextCredential" ? "JWT" : "TEXT" }),
+              ]
+            : [
+                found("CR9999999999999999999999999999999a", { friendly_name: "another-name" }),
+                found("CR9999999999999999999999999999999b", { date_created: old }),
+              ];
+        scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
+        scope.get(c.createPath).query(c.listQuery).reply(200, c.list(decoys));
+        scope.post(c.createPath).reply(201, found(c.otherId));
+        expect((await create()).id).to.equal(c.otherId);
+        expect(posts()).to.equal(2);
+      });
+
+      it("no answer within the timeout: an error naming the path and adoption, no second POST", async () => {
+        process.env[timeoutVar(c)] = "150";
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).delay(1000).reply(201, found(c.id));
+        scope.get(c.createPath).query(c.listQuery).reply(200, c.list([]));
+        const error = await rejection(create());
+        expect(error.message).to.include(`POST ${c.createPath}`).and.match(/adopt/);
+        expect(error.message).to.match(/150 ms/);
+        expect(posts()).to.equal(1);
+      });
+
+      it("no answer within the timeout, but the lookup finds it: adopted", async () => {
+        process.env[timeoutVar(c)] = "150";
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).delay(1000).reply(201, found(c.id));
+        scope
+          .get(c.createPath)
+          .query(c.listQuery)
+          .reply(200, c.list([found(c.id)]));
+        expect((await create()).id).to.equal(c.id);
+        expect(posts()).to.equal(1);
+      });
+
+      it("502 on create takes the lookup path (found: adopted, one POST)", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).reply(502, "Bad Gateway");
+        scope
+          .get(c.createPath)
+          .query(c.listQuery)
+          .reply(200, c.list([found(c.id)]));
+        expect((await create()).id).to.equal(c.id);
+        expect(posts()).to.equal(1);
+      });
+
+      it("504 on create with nothing found yet is not re-sent (the server may still be creating it)", async () => {
+        // A gateway timeout means the origin did not answer in time: like our own timeout, an
+        // empty lookup proves nothing, and a second POST may create a duplicate.
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).reply(504, "Gateway Timeout");
+        scope.get(c.createPath).query(c.listQuery).reply(200, c.list([]));
+        scope.post(c.createPath).optionally().reply(201, found(c.otherId));
+        const error = await rejection(create());
+        expect(error.message).to.include(c.createPath).and.match(/504/).and.match(/adopt/);
+        expect(posts()).to.equal(1);
+      });
+
+      it("the lookup failing too: an error saying so, pointing at adoption", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
+        scope.get(c.createPath).query(c.listQuery).reply(403, { message: "forbidden list" });
+        const error = await rejection(create());
+        expect(error.message)
+          .to.match(/looking it up failed/)
+          .and.match(/forbidden list/)
+          .and.match(/adoptId/);
+        expect(posts()).to.equal(1);
+      });
+
+      it("429 with Retry-After, then 201: retried, one credential, no lookup", async () => {
+        const { scope, posts, gets } = scopeFor(c);
+        scope
+          .post(c.createPath)
+          .reply(429, { code: 20429, message: "Too many requests" }, { "Retry-After": "0" });
+        scope.post(c.createPath).reply(201, found(c.id));
+        expect((await create()).id).to.equal(c.id);
+        expect(posts()).to.equal(2);
+        expect(gets()).to.equal(0);
+      });
+
+      it("503, then 201: retried", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).reply(503, "Service Unavailable", { "Retry-After": "0" });
+        scope.post(c.createPath).reply(201, found(c.id));
+        expect((await create()).id).to.equal(c.id);
+        expect(posts()).to.equal(2);
+      });
+
+      it("429 on every attempt: gives up after 1 + maxRetries attempts with a clear error", async () => {
+        const { scope, posts } = scopeFor(c);
+        scope.post(c.createPath).times(3).reply(429, { message: "slow down" }, { "Retry-After": "0" });
+        const error = await rejection(create());
+        expect(error.message)
+          .to.include(`POST ${c.createPath}`)
+          .and.match(/HTTP 429/)
+          .and.match(/3 attempts/);
+        expect(posts()).to.equal(3);
+      });
+
+      it("connection refused (never sent): retried", async () => {
+        const { scope, posts, gets } = scopeFor(c);
+        scope.post(c.createPath).replyWithError(netError("ECONNREFUSED", "connect ECONNREFUSED"));
+        scope.post(c.createPath).reply(201, found(c.id));
+        expect((await create()).id).to.equal(c.id);
+        expect(posts()).to.equal(2);
+        expect(gets()).to.equal(0);
+      });
+
+      it("400 and 422 are not retried", async () => {
+        for (const status of [400, 422]) {
+          const { scope, posts } = scopeFor(c);
+          scope.post(c.createPath).reply(status, { message: "Invalid thing" });
+          const error = await rejection(create());
+          expect(error.message).to.include(`POST ${c.createPath}`).and.include(`HTTP ${status}`);
+          expect(error.message).to.include("Invalid thing");
+          expect(posts()).to.equal(1);
+        }
+      });
+
+      it("an answer of the wrong kind: PartialCreateError carrying id and properties with __provider", async () => {
+        nock(c.origin).post(c.createPath).reply(201, c.wrongKindRecord());
+        const error = await rejection(c.provider.create({ ...PROVIDER, ...c.wrongKindInputs() }));
+        expect(error).to.be.instanceOf(PartialCreateError);
+        expect(error.id).to.equal(c.id);
+        const properties = error.properties as Record<string, unknown>;
+        expect(properties.__provider).to.equal(PROVIDER.__provider);
+        // The secret is recorded (the engine stores it encrypted) so the next run can finish the job.
+        expect(properties[c.secretInputs[0]]).to.equal(c.secretValues()[0]);
+        expect(error.message).to.include(c.id);
+      });
+    });
+  }
+
+  describe("Tines error bodies: every form yields the API's own message", () => {
+    const forms: [string, nock.Body, Record<string, string>][] = [
+      ["{errors:[{message}]}", { errors: [{ message: "Name has already been taken" }] }, {}],
+      ["a bare array", [{ message: "Name has already been taken" }], {}],
+      ["{error}", { error: "Name has already been taken" }, {}],
+      ["{message}", { message: "Name has already been taken" }, {}],
+      ["text", "Name has already been taken", { "Content-Type": "text/plain" }],
+    ];
+    for (const [title, body, headers] of forms) {
+      it(`${title}: method, path, status and message`, async () => {
+        nock(TENANT).post(TINES_BASE).reply(422, body, headers);
+        const error = await rejection(textCase.provider.create({ ...PROVIDER, ...textCase.inputs() }));
+        expect(error.message).to.include(`POST ${TINES_BASE}`);
+        expect(error.message).to.include("HTTP 422");
+        expect(error.message).to.include("Name has already been taken");
+        expect(error.message).to.match(/Tines/);
+      });
+    }
+
+    it("errors with details keep the details", async () => {
+      nock(TENANT)
+        .post(TINES_BASE)
+        .reply(400, { errors: [{ message: "Invalid", details: "team_id does not exist" }] });
+      const error = await rejection(textCase.provider.create({ ...PROVIDER, ...textCase.inputs() }));
+      expect(error.message).to.include("Invalid").and.include("team_id does not exist");
+    });
+  });
+
+  describe("Twilio error body", () => {
+    it("code, message and more_info, with method, path and status", async () => {
+      nock(TWILIO_URL).post(TWILIO_BASE).reply(400, {
+        code: 20001,
+        message: "Invalid Credentials format",
+        more_info: "https://www.twilio.com/docs/errors/20001",
+        status: 400,
+      });
+      const error = await rejection(twilioCase.provider.create({ ...PROVIDER, ...twilioCase.inputs() }));
+      expect(error.message).to.include(`POST ${TWILIO_BASE}`);
+      expect(error.message).to.include("HTTP 400");
+      expect(error.message).to.include("Invalid Credentials format");
+      expect(error.message).to.include("20001");
+      expect(error.message).to.include("https://www.twilio.com/docs/errors/20001");
+    });
+  });
+
+  describe("lookup pagination", () => {
+    it("Tines: follows the next page", async () => {
+      const scope = nock(TENANT);
+      scope.post(TINES_BASE).replyWithError(netError("ECONNRESET", "socket hang up"));
+      scope
+        .get(TINES_BASE)
+        .query({ per_page: "500", page: "1", team_id: "2" })
+        .reply(
+          200,
+          tinesList([tinesRecord("TEXT", { id: 1, name: "other" })], {
+            next_page: `${TENANT}${TINES_BASE}?page=2&per_page=500`,
+            next_page_number: 2,
+            pages: 2,
+          }),
+        );
+      scope
+        .get(TINES_BASE)
+        .query({ per_page: "500", page: "2", team_id: "2" })
+        .reply(200, tinesList([tinesRecord("TEXT", { id: 333 })]));
+      const { id } = await textCase.provider.create({ ...PROVIDER, ...textCase.inputs() });
+      expect(id).to.equal("333");
+    });
+
+    it("Twilio: follows meta.next_page_url (which carries the PageToken)", async () => {
+      // Twilio pages by PageToken; a Page number alone does not select the next page.
+      const scope = nock(TWILIO_URL);
+      scope.post(TWILIO_BASE).replyWithError(netError("ECONNRESET", "socket hang up"));
+      scope
+        .get(TWILIO_BASE)
+        .query({ PageSize: "1000", Page: "0" })
+        .reply(
+          200,
+          twilioList([twilioRecord({ sid: "CR1111111111111111111111111111111a", friendly_name: "other" })], {
+            next_page_url: `${TWILIO_URL}${TWILIO_BASE}?PageSize=1000&Page=1&PageToken=PAabc123`,
+          }),
+        );
+      scope
+        .get(TWILIO_BASE)
+        .query({ PageSize: "1000", Page: "1", PageToken: "PAabc123" })
+        .reply(200, twilioList([twilioRecord()], { page: 1 }));
+      const { id } = await twilioCase.provider.create({ ...PROVIDER, ...twilioCase.inputs() });
+      expect(id).to.equal(twilioCase.id);
+    });
+  });
+});
