@@ -142,16 +142,21 @@ describe("create: lost answers, retries and errors", () => {
         expect(posts()).to.equal(1);
       });
 
-      it("502 on create takes the lookup path (found: adopted, one POST)", async () => {
-        const { scope, posts } = scopeFor(c);
-        scope.post(c.createPath).reply(502, "Bad Gateway");
-        scope
-          .get(c.createPath)
-          .query(c.listQuery)
-          .reply(200, c.list([found(c.id)]));
-        expect((await create()).id).to.equal(c.id);
-        expect(posts()).to.equal(1);
-      });
+      for (const [status, text] of [
+        [502, "Bad Gateway"],
+        [500, "Internal Server Error"],
+      ] as const) {
+        it(`${status} on create takes the lookup path (found: adopted, one POST)`, async () => {
+          const { scope, posts } = scopeFor(c);
+          scope.post(c.createPath).reply(status, text);
+          scope
+            .get(c.createPath)
+            .query(c.listQuery)
+            .reply(200, c.list([found(c.id)]));
+          expect((await create()).id).to.equal(c.id);
+          expect(posts()).to.equal(1);
+        });
+      }
 
       it("504 on create with nothing found yet is not re-sent (the server may still be creating it)", async () => {
         // A gateway timeout means the origin did not answer in time: like our own timeout, an
@@ -283,6 +288,34 @@ describe("create: lost answers, retries and errors", () => {
       expect(error.message).to.include("Invalid Credentials format");
       expect(error.message).to.include("20001");
       expect(error.message).to.include("https://www.twilio.com/docs/errors/20001");
+    });
+  });
+
+  describe("retry timing and lookup scope", () => {
+    it("honours Retry-After (the wait is the server's, not the shorter backoff)", async () => {
+      const scope = nock(TENANT);
+      scope.post(TINES_BASE).reply(429, { message: "slow down" }, { "Retry-After": "0.4" });
+      scope.post(TINES_BASE).reply(201, tinesRecord("TEXT"));
+      const started = Date.now();
+      await textCase.provider.create({ ...PROVIDER, ...textCase.inputs() });
+      // Backoff for a first retry is at most 200 ms; only the header explains 400 ms.
+      expect(Date.now() - started).to.be.at.least(390);
+    });
+
+    it("Tines: without teamId (a test credential of liveCredentialId) the lookup is not team-scoped", async () => {
+      const scope = nock(TENANT);
+      scope.post(TINES_BASE).replyWithError(netError("ECONNRESET", "socket hang up"));
+      scope
+        .get(TINES_BASE)
+        .query({ per_page: "500", page: "1" })
+        .reply(200, tinesList([tinesRecord("TEXT", { id: 444, team_id: 9 })]));
+      const { id } = await textCase.provider.create({
+        ...PROVIDER,
+        name: "ci-token",
+        value: "test-value-xyz",
+        liveCredentialId: 7,
+      });
+      expect(id).to.equal("444");
     });
   });
 
