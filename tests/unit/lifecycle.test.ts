@@ -305,6 +305,27 @@ describe("adopt, read, update, delete", () => {
     });
   });
 
+  describe("adoption: Tines team mismatch", () => {
+    // teamId cannot be changed in place (other-endpoints.md: treat it as a replacement). Adopting a
+    // credential of another team would either move it with an undocumented PUT or record a state
+    // whose next diff replaces - deletes - the credential just adopted. Like a wrong mode, it must
+    // be refused before anything is written.
+    for (const c of TINES_CASES) {
+      it(`${c.title}: a credential in another team is refused, no PUT`, async () => {
+        nock(c.origin)
+          .get(c.itemPath(c.otherId))
+          .reply(200, recordWithId(c, c.otherId, { team_id: 99 }));
+        const error = await rejection(
+          c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: c.rawId(c.otherId) }),
+        );
+        expect(error.message)
+          .to.match(/adoptId/)
+          .and.match(/team/)
+          .and.match(/nothing was changed/);
+      });
+    }
+  });
+
   describe("update: Twilio specifics", () => {
     it("only FriendlyName is sent, never the key pair; an unset name is cleared", async () => {
       const c = twilioCase;
