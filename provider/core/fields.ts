@@ -141,7 +141,8 @@ export function sameValue(kind: Kind, a: unknown, b: unknown): boolean {
   if ((kind === "stringList" || kind === "integerList") && Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && deepEqual([...a].sort(), [...b].sort());
   }
-  if (kind === "integer") return Number(a) === Number(b);
+  const scalar = (v: unknown) => typeof v === "number" || typeof v === "string";
+  if (kind === "integer" && scalar(a) && scalar(b)) return Number(a) === Number(b);
   return deepEqual(a, b);
 }
 

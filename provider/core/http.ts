@@ -50,19 +50,22 @@ export class ApiError extends Error {
     readonly status: number | undefined,
     /** True when the request may have been processed although no answer arrived. */
     readonly uncertain: boolean,
-    /** True when the answer never came within the timeout. */
-    readonly timedOut = false,
+    /** True when the server may still be working on it (our timeout, or a gateway's 502/504). */
+    readonly mayStillComplete = false,
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
 
+/** Shorter secrets cannot be replaced inside text without garbling it or hinting at the value. */
+const MIN_REDACTABLE = 8;
+
 /** Replaces every occurrence of any secret (and each long line of a multi-line secret) with [secret]. */
 export function redact(text: string, secrets: readonly string[]): string {
   const needles = new Set<string>();
   for (const secret of secrets) {
-    if (!secret) continue;
+    if (!secret || secret.length < MIN_REDACTABLE) continue;
     needles.add(secret);
     for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16) needles.add(line.trim());
     const colon = secret.indexOf(":");
@@ -97,6 +100,19 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The API's message, safe to show: secrets replaced, and withheld entirely when a secret is too
+ * short to be replaced reliably (the service might echo it).
+ */
+export function safeApiMessage(data: unknown, secrets: readonly string[]): string {
+  const message = apiMessage(data);
+  if (!message) return "";
+  if (secrets.some((s) => s && s.length < MIN_REDACTABLE)) {
+    return "(the API's message is withheld: a secret in this request is too short to redact)";
+  }
+  return redact(message, secrets);
+}
+
 /** Pulls the API's own message out of whichever error body form the service used. */
 export function apiMessage(data: unknown): string {
   if (data === undefined || data === null || data === "") return "";
@@ -118,6 +134,39 @@ export function apiMessage(data: unknown): string {
     return JSON.stringify(body).slice(0, 500);
   }
   return String(data);
+}
+
+/** The credential object of an answer. A create answered without one may still have made one. */
+export function expectRecord(
+  service: Service,
+  response: ApiResponse,
+  method: string,
+  path: string,
+  isCreate = false,
+): Record<string, unknown> {
+  const data = response.data;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ApiError(
+      `${service} API ${method} ${path} answered HTTP ${response.status} without a credential object`,
+      method,
+      path,
+      response.status,
+      isCreate,
+    );
+  }
+  return data as Record<string, unknown>;
+}
+
+/** A write to a credential that no longer exists. */
+export function goneError(service: Service, method: string, path: string): ApiError {
+  return new ApiError(
+    `${service} API ${method} ${path} failed with HTTP 404: the credential no longer exists ` +
+      `(run \`pulumi refresh\` to drop it from state)`,
+    method,
+    path,
+    404,
+    false,
+  );
 }
 
 export class HttpClient {
@@ -176,19 +225,19 @@ export class HttpClient {
         await sleep(parseRetryAfter(response.headers["retry-after"]) ?? backoffMs(attempt));
         continue;
       }
-      // A create answered 500/502/504 may still have been stored; the caller looks it up.
+      // A create answered 500/502/504 may have been stored; the caller looks it up. Behind a 502/504
+      // the origin may even still be working on it.
       const uncertain = !request.idempotent && (status === 500 || status === 502 || status === 504);
+      const message = safeApiMessage(response.data, secrets);
       throw new ApiError(
-        redact(
-          `${this.settings.service} API ${request.method} ${request.path} failed with HTTP ${status}` +
-            `${apiMessage(response.data) ? `: ${apiMessage(response.data)}` : ""}` +
-            `${retriable ? ` (gave up after ${attempt + 1} attempts)` : ""}`,
-          secrets,
-        ),
+        `${this.settings.service} API ${request.method} ${request.path} failed with HTTP ${status}` +
+          `${message ? `: ${message}` : ""}` +
+          `${retriable ? ` (gave up after ${attempt + 1} attempts)` : ""}`,
         request.method,
         request.path,
         status,
         uncertain,
+        uncertain && status !== 500,
       );
     }
   }
@@ -201,11 +250,12 @@ export class HttpClient {
     secrets: string[],
   ): ApiError {
     const timedOut = code === "ETIMEDOUT" || code === "ECONNABORTED";
+    const reason = code || redact((error as Error).message ?? "", secrets) || "network error";
     const what = timedOut
       ? `got no answer within ${this.settings.timeoutMs} ms`
-      : `failed before an answer arrived (${code || (error as Error).message || "network error"})`;
+      : `failed before an answer arrived (${reason})`;
     return new ApiError(
-      redact(`${this.settings.service} API ${request.method} ${request.path} ${what}`, secrets),
+      `${this.settings.service} API ${request.method} ${request.path} ${what}`,
       request.method,
       request.path,
       undefined,

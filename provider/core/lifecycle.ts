@@ -195,7 +195,7 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: error },
         );
       }
-      if (error.timedOut || attempt > 0) {
+      if (error.mayStillComplete || attempt > 0) {
         throw new Error(
           `${error.message}. No matching ${spec.label} was found afterwards, but a slow server may still ` +
             `create it: check ${api.where} before running again, and adopt it with adoptId if it appears.`,

@@ -1,6 +1,6 @@
 // Tines AWS credential: key-based, role-based or instance-profile access to AWS.
 import { CheckFailure, Inputs } from "../core/fields";
-import { given, tinesSpec } from "./common";
+import { given, nonEmpty, tinesSpec } from "./common";
 
 export const AWS_AUTHENTICATION_TYPES = ["KEY", "ROLE", "INSTANCE_PROFILE"] as const;
 
@@ -33,7 +33,7 @@ export const tinesAwsSpec = tinesSpec("AWS", {
       oneOf: AWS_AUTHENTICATION_TYPES,
     },
     awsAccessKey: { api: "aws_access_key", kind: "string" },
-    awsSecretKey: { api: "aws_secret_key", kind: "string", secret: true },
+    awsSecretKey: { api: "aws_secret_key", kind: "string", secret: true, rule: nonEmpty },
     awsAssumedRoleArn: {
       api: "aws_assumed_role_arn",
       kind: "string",

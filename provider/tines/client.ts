@@ -1,36 +1,12 @@
 // Tines user_credentials endpoints: JSON bodies, Bearer auth, integer ids.
 import { httpClient, tinesHttpSettings } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { ApiError, ApiResponse, HttpClient } from "../core/http";
+import { expectRecord, goneError, HttpClient } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/lifecycle";
 
 const BASE = "/api/v1/user_credentials";
 const LIST_PAGE_SIZE = 500;
 const LIST_MAX_PAGES = 20;
-
-function record(response: ApiResponse, method: string, path: string): ApiRecord {
-  if (!isPlainObject(response.data)) {
-    throw new ApiError(
-      `Tines API ${method} ${path} answered HTTP ${response.status} without a credential object`,
-      method,
-      path,
-      response.status,
-      false,
-    );
-  }
-  return response.data;
-}
-
-function gone(method: string, path: string): ApiError {
-  return new ApiError(
-    `Tines API ${method} ${path} failed with HTTP 404: the credential no longer exists ` +
-      `(run \`pulumi refresh\` to drop it from state)`,
-    method,
-    path,
-    404,
-    false,
-  );
-}
 
 export function tinesApi(mode: string): CredentialApi {
   const settings = tinesHttpSettings();
@@ -41,10 +17,12 @@ export function tinesApi(mode: string): CredentialApi {
     where: `${settings.baseUrl} (Tines credentials)`,
 
     async create(body, secrets) {
-      return record(
+      return expectRecord(
+        "Tines",
         await http.send({ method: "POST", path: BASE, json: body, idempotent: false, secrets }),
         "POST",
         BASE,
+        true,
       );
     },
 
@@ -55,7 +33,7 @@ export function tinesApi(mode: string): CredentialApi {
         idempotent: true,
         allowNotFound: true,
       });
-      return response.status === 404 ? undefined : record(response, "GET", path(id));
+      return response.status === 404 ? undefined : expectRecord("Tines", response, "GET", path(id));
     },
 
     async update(id, body, secrets) {
@@ -67,8 +45,8 @@ export function tinesApi(mode: string): CredentialApi {
         secrets,
         allowNotFound: true,
       });
-      if (response.status === 404) throw gone("PUT", path(id));
-      return record(response, "PUT", path(id));
+      if (response.status === 404) throw goneError("Tines", "PUT", path(id));
+      return expectRecord("Tines", response, "PUT", path(id));
     },
 
     async remove(id) {

@@ -62,9 +62,11 @@ function commonRules(inputs: Inputs): CheckFailure[] {
   if (inputs.readAccess === "SPECIFIC_TEAMS" && !given(slugs)) {
     failures.push({ property: "sharedTeamSlugs", reason: "is required when readAccess is SPECIFIC_TEAMS" });
   }
+  // Unset readAccess means TEAM, except for a test credential, which takes the live one's.
+  const readAccess = inputs.readAccess ?? (given(inputs.liveCredentialId) ? undefined : "TEAM");
   if (
-    known(inputs.readAccess) &&
-    inputs.readAccess !== "SPECIFIC_TEAMS" &&
+    known(readAccess) &&
+    readAccess !== "SPECIFIC_TEAMS" &&
     known(slugs) &&
     (slugs as string[]).length > 0
   ) {
@@ -93,10 +95,16 @@ export function tinesSpec(
     connect: () => tinesApi(mode),
     createBody: body,
     updateBody: body,
-    wrongKind: (record) =>
-      record.mode !== undefined && record.mode !== mode
-        ? `is a ${String(record.mode)} credential, not ${mode}`
-        : undefined,
+    wrongKind: (record, values) => {
+      if (record.mode !== undefined && record.mode !== mode) {
+        return `is a ${String(record.mode)} credential, not ${mode}`;
+      }
+      // A team cannot change in place; adopting across teams would replace (delete) the credential.
+      if (known(values.teamId) && given(record.team_id) && Number(record.team_id) !== Number(values.teamId)) {
+        return `is in team ${String(record.team_id)}, not team ${String(values.teamId)}`;
+      }
+      return undefined;
+    },
     updatedAtOutput: "updatedAt",
   };
 }

@@ -1,8 +1,8 @@
 // Tines TEXT credential: a single secret value.
-import { tinesSpec } from "./common";
+import { nonEmpty, tinesSpec } from "./common";
 
 export const tinesTextSpec = tinesSpec("TEXT", {
   inputs: {
-    value: { api: "value", kind: "string", required: true, secret: true },
+    value: { api: "value", kind: "string", required: true, secret: true, rule: nonEmpty },
   },
 });

@@ -2,24 +2,17 @@
 // snake_case keys, basic auth, sids as ids.
 import { httpClient, twilioHttpSettings } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { ApiError, ApiResponse } from "../core/http";
+import { expectRecord, goneError } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/lifecycle";
 
 const BASE = "/v1/Credentials/AWS";
 const LIST_PAGE_SIZE = 1000;
 const LIST_MAX_PAGES = 20;
 
-function record(response: ApiResponse, method: string, path: string): ApiRecord {
-  if (!isPlainObject(response.data)) {
-    throw new ApiError(
-      `Twilio API ${method} ${path} answered HTTP ${response.status} without a credential object`,
-      method,
-      path,
-      response.status,
-      false,
-    );
-  }
-  return response.data;
+/** The path and query of a next-page URL, which may be absolute (on the accounts host). */
+function samePath(url: string): string {
+  const parsed = new URL(url, "https://accounts.twilio.com");
+  return `${parsed.pathname}${parsed.search}`;
 }
 
 /** Form values are strings; unset ones are not sent. */
@@ -45,7 +38,7 @@ export function twilioApi(): CredentialApi {
         idempotent: false,
         secrets,
       });
-      return record(response, "POST", BASE);
+      return expectRecord("Twilio", response, "POST", BASE, true);
     },
 
     async get(sid) {
@@ -55,7 +48,7 @@ export function twilioApi(): CredentialApi {
         idempotent: true,
         allowNotFound: true,
       });
-      return response.status === 404 ? undefined : record(response, "GET", path(sid));
+      return response.status === 404 ? undefined : expectRecord("Twilio", response, "GET", path(sid));
     },
 
     async update(sid, body, secrets) {
@@ -69,16 +62,9 @@ export function twilioApi(): CredentialApi {
         allowNotFound: true,
       });
       if (response.status === 404) {
-        throw new ApiError(
-          `Twilio API POST ${path(sid)} failed with HTTP 404: the credential no longer exists ` +
-            `(run \`pulumi refresh\` to drop it from state)`,
-          "POST",
-          path(sid),
-          404,
-          false,
-        );
+        throw goneError("Twilio", "POST", path(sid));
       }
-      return record(response, "POST", path(sid));
+      return expectRecord("Twilio", response, "POST", path(sid));
     },
 
     async remove(sid) {
@@ -87,13 +73,10 @@ export function twilioApi(): CredentialApi {
 
     async findCreated(inputs: Inputs, sinceMs: number) {
       const matches: ApiRecord[] = [];
-      for (let page = 0; page < LIST_MAX_PAGES; page++) {
-        const response = await http.send({
-          method: "GET",
-          path: BASE,
-          query: { PageSize: LIST_PAGE_SIZE, Page: page },
-          idempotent: true,
-        });
+      // Twilio pages by PageToken: follow next_page_url (kept on our own origin) until it ends.
+      let next: string | undefined = `${BASE}?PageSize=${LIST_PAGE_SIZE}&Page=0`;
+      for (let page = 0; next && page < LIST_MAX_PAGES; page++) {
+        const response = await http.send({ method: "GET", path: next, idempotent: true });
         const body = isPlainObject(response.data) ? response.data : {};
         const items = Array.isArray(body.credentials) ? body.credentials : [];
         for (const item of items) {
@@ -107,7 +90,10 @@ export function twilioApi(): CredentialApi {
           }
         }
         const meta = isPlainObject(body.meta) ? body.meta : {};
-        if (!meta.next_page_url || items.length === 0) break;
+        next =
+          typeof meta.next_page_url === "string" && items.length > 0
+            ? samePath(meta.next_page_url)
+            : undefined;
       }
       return matches;
     },
