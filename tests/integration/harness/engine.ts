@@ -28,12 +28,12 @@ import {
   ParentMessage,
   RawRegistration,
   REDACTED_SECRET,
+  RunnerArgs,
   UNKNOWN,
   changedKeys,
   deepEqual,
   toProviderProps,
 } from "./protocol";
-import type { RunnerArgs } from "./runner";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -92,8 +92,9 @@ export interface UpResult {
   ok: boolean;
   preview: boolean;
   steps: Step[];
+  /** Check failures (with property) and failed provider operations. Resources skipped after one are not. */
   failures: Failure[];
-  /** Program errors, step errors and harness errors, as messages. */
+  /** Program errors, step errors, skipped registrations and harness errors, as messages. */
   errors: string[];
   /** Stack outputs (the program's exports) with secrets unwrapped; unknowns are UNKNOWN in a preview. */
   outputs: JsonObject;
@@ -141,6 +142,23 @@ interface RunContext {
   stackOutputs?: JsonObject;
 }
 
+interface Runner {
+  child: ChildProcess;
+  output: string;
+}
+
+function setRef(runner: Runner, ref: boolean): void {
+  const { child } = runner;
+  const handles = [child, child.channel, child.stdout, child.stderr] as ({
+    ref(): void;
+    unref(): void;
+  } | null)[];
+  for (const h of handles) {
+    if (ref) h?.ref?.();
+    else h?.unref?.();
+  }
+}
+
 class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -180,6 +198,8 @@ export class EngineHarness {
   maxConcurrentSteps = 0;
 
   private runs = 0;
+  private warm?: Runner;
+  private stopped = false;
   private readonly project: string;
   private readonly stack: string;
   private readonly parallel: number;
@@ -202,7 +222,9 @@ export class EngineHarness {
       await host.stop();
       throw e;
     }
-    return new EngineHarness(host, options);
+    const engine = new EngineHarness(host, options);
+    engine.warm = engine.spawnRunner();
+    return engine;
   }
 
   urn(type: string, name: string): string {
@@ -213,7 +235,11 @@ export class EngineHarness {
     return this.host.output;
   }
 
+  /** Stops the provider host and the warm program runner. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.warm?.child.kill("SIGKILL");
+    this.warm = undefined;
     await this.host.stop();
   }
 
@@ -243,7 +269,11 @@ export class EngineHarness {
         return undefined;
       }
       if (msg.t !== "register") return undefined;
-      return this.register(ctx, sem, run, msg.reg).then((a) => ({ ...a, seq: msg.seq }) as ParentMessage);
+      return this.register(ctx, sem, run, msg.reg).then((a): ParentMessage => ({
+        t: "registered",
+        seq: msg.seq,
+        ...a,
+      }));
     });
     ctx.errors.push(...programErrors);
 
@@ -354,6 +384,51 @@ export class EngineHarness {
 
   // ---------------------------------------------------------------------------------------------------------
 
+  /**
+   * A runner process that has already loaded @pulumi/pulumi (and its closure serializer) and waits for a
+   * "run" message. One is kept warm for the next `up`, which saves about a second of start-up per run.
+   */
+  private spawnRunner(): Runner {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!/^(TINES_|TWILIO_|PULUMI_)/.test(k)) env[k] = v;
+    env.PULUMI_CONFIG = JSON.stringify(this.options.config ?? {});
+    env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(this.options.secretConfigKeys ?? []);
+    const child = fork(
+      path.join(__dirname, "runner.js"),
+      [JSON.stringify({ programDir: this.options.programDir })],
+      {
+        cwd: this.options.programDir,
+        env,
+        execArgv: [],
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      },
+    );
+    const runner: Runner = { child, output: "" };
+    child.stdout!.on("data", (c: Buffer) => (runner.output += c.toString("utf8")));
+    child.stderr!.on("data", (c: Buffer) => (runner.output += c.toString("utf8")));
+    child.on("error", () => undefined); // reported through "exit"
+    // An idle runner must not keep this process alive (e.g. a test that forgets stop()).
+    setRef(runner, false);
+    return runner;
+  }
+
+  private takeRunner(): Runner {
+    let runner = this.warm;
+    this.warm = undefined;
+    if (
+      !runner ||
+      runner.child.exitCode !== null ||
+      runner.child.signalCode !== null ||
+      !runner.child.connected
+    ) {
+      if (runner) runner.child.kill("SIGKILL");
+      runner = this.spawnRunner();
+    }
+    if (!this.stopped) this.warm = this.spawnRunner();
+    setRef(runner, true);
+    return runner;
+  }
+
   private runProgram(
     program: string,
     preview: boolean,
@@ -366,23 +441,12 @@ export class EngineHarness {
       project: this.project,
       stack: this.stack,
     };
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!/^(TINES_|TWILIO_|PULUMI_)/.test(k)) env[k] = v;
-    env.PULUMI_CONFIG = JSON.stringify(this.options.config ?? {});
-    env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(this.options.secretConfigKeys ?? []);
+    const runner = this.takeRunner();
+    const { child } = runner;
 
     return new Promise((resolve) => {
-      let output = "";
       let done: Extract<ChildMessage, { t: "done" }> | undefined;
       const inflight: Promise<unknown>[] = [];
-      const child: ChildProcess = fork(path.join(__dirname, "runner.js"), [JSON.stringify(args)], {
-        cwd: this.options.programDir,
-        env,
-        execArgv: [],
-        stdio: ["ignore", "pipe", "pipe", "ipc"],
-      });
-      child.stdout!.on("data", (c: Buffer) => (output += c.toString("utf8")));
-      child.stderr!.on("data", (c: Buffer) => (output += c.toString("utf8")));
       const timeoutMs = this.options.upTimeoutMs ?? 120_000;
       const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
       child.on("message", (m: ChildMessage) => {
@@ -407,11 +471,12 @@ export class EngineHarness {
           programErrors.push(
             signal === "SIGKILL"
               ? `program timed out after ${timeoutMs} ms`
-              : `program runner exited (${code ?? signal}) without finishing:\n${output}`,
+              : `program runner exited (${code ?? signal}) without finishing:\n${runner.output}`,
           );
         }
-        resolve({ programOutput: output, programErrors });
+        resolve({ programOutput: runner.output, programErrors });
       });
+      child.send({ t: "run", args } satisfies ParentMessage);
     });
   }
 
@@ -440,7 +505,8 @@ export class EngineHarness {
 
     return sem.run(async () => {
       this.maxConcurrentSteps = Math.max(this.maxConcurrentSteps, sem.maxActive);
-      if (ctx.stopped) return this.fail(ctx, reg.urn, "skipped: the update stopped after an earlier failure");
+      if (ctx.stopped)
+        return this.fail(ctx, reg.urn, "skipped: the update stopped after an earlier failure", false);
       const old = this.state.get(reg.urn);
       const news: JsonObject = { ...news0 };
       if (old) {

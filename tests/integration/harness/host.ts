@@ -154,11 +154,15 @@ export class ProviderHost {
       ResourceProviderClient: new (addr: string, creds: unknown, opts: object) => GrpcClient;
     };
 
-    const proc = spawn(process.execPath, [script, options.engineAddress ?? "127.0.0.1:1"], {
-      cwd: programDir,
-      env: options.env ?? defaultHostEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // `node <host script> <engine address>` as the engine runs the pulumi-nodejs plugin, plus a preloaded
+    // watchdog that ends the host if this process dies without stop().
+    const watchdog = path.join(__dirname, "watchdog.js");
+    const proc = spawn(
+      process.execPath,
+      ["--require", watchdog, script, options.engineAddress ?? "127.0.0.1:1"],
+      { cwd: programDir, env: options.env ?? defaultHostEnv(), stdio: ["ignore", "pipe", "pipe", "ipc"] },
+    );
+    proc.channel?.unref();
     const io = { output: "", exitCode: null as number | null };
     const append = (chunk: Buffer) => (io.output += chunk.toString("utf8"));
     proc.stdout!.on("data", append);

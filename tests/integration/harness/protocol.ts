@@ -38,8 +38,22 @@ export type ChildMessage =
   | { t: "outputs"; urn: string; outputs: JsonObject }
   | { t: "done"; ok: boolean; errors: string[] };
 
-/** Messages the harness sends back. `state` is in engine form: plain values plus the names of secret keys. */
+/** What the runner needs to run one program (sent with the "run" message). */
+export interface RunnerArgs {
+  programDir: string;
+  /** The program file, absolute or relative to programDir. */
+  program: string;
+  preview: boolean;
+  project: string;
+  stack: string;
+}
+
+/**
+ * Messages the harness sends: "run" starts the program in a runner that has preloaded the SDK; "registered"
+ * answers a registration, `state` in engine form: plain values plus the names of secret keys.
+ */
 export type ParentMessage =
+  | { t: "run"; args: RunnerArgs }
   | { t: "registered"; seq: number; id: string; state: JsonObject; secretKeys: string[] }
   | { t: "registered"; seq: number; error: string };
 

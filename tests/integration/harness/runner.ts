@@ -4,19 +4,12 @@
 // captures each request as sent and forwards it to the parent, which plays the engine and answers with the
 // resource's id and outputs. Stack outputs are captured from RegisterResourceOutputs of the Stack resource.
 //
-// argv[2]: JSON RunnerArgs. Talks to the parent over the IPC channel (ChildMessage / ParentMessage).
+// argv[2]: JSON { programDir }. The runner preloads the SDK, then waits for { t: "run", args: RunnerArgs }.
+// Talks to the parent over the IPC channel (ChildMessage / ParentMessage). One runner runs one program.
 import { createRequire } from "module";
 import * as path from "path";
 import type * as pulumiTypes from "@pulumi/pulumi";
-import { ChildMessage, JsonObject, ParentMessage, RawRegistration } from "./protocol";
-
-export interface RunnerArgs {
-  programDir: string;
-  program: string;
-  preview: boolean;
-  project: string;
-  stack: string;
-}
+import { ChildMessage, JsonObject, ParentMessage, RawRegistration, RunnerArgs } from "./protocol";
 
 interface PbStruct {
   toJavaScript(): JsonObject;
@@ -57,9 +50,22 @@ function describe(e: unknown): string {
 }
 
 async function main(): Promise<void> {
-  const args = JSON.parse(process.argv[2]) as RunnerArgs;
-  const programRequire = createRequire(path.join(args.programDir, "/"));
+  // Warm-up: load the SDK and its closure serializer (the slow part) before the program is known.
+  const boot = JSON.parse(process.argv[2]) as { programDir: string };
+  const programRequire = createRequire(path.join(boot.programDir, "/"));
   const pulumi = programRequire("@pulumi/pulumi") as typeof pulumiTypes;
+  await pulumi.runtime.serializeFunction(() => 0); // loads what the closure serializer loads lazily
+  const args = await new Promise<RunnerArgs>((resolve) => {
+    const orphaned = () => process.exit(0); // the harness went away before using this runner
+    const onRun = (m: ParentMessage) => {
+      if (m.t !== "run") return;
+      process.off("message", onRun);
+      process.off("disconnect", orphaned);
+      resolve(m.args);
+    };
+    process.on("message", onRun);
+    process.on("disconnect", orphaned);
+  });
 
   const errors: string[] = [];
   const addError = (e: unknown) => {
@@ -70,8 +76,10 @@ async function main(): Promise<void> {
   process.on("uncaughtException", addError);
 
   let seq = 0;
-  const pending = new Map<number, (m: ParentMessage) => void>();
+  type Answer = Extract<ParentMessage, { t: "registered" }>;
+  const pending = new Map<number, (m: Answer) => void>();
   process.on("message", (m: ParentMessage) => {
+    if (m.t !== "registered") return;
     const resolve = pending.get(m.seq);
     pending.delete(m.seq);
     resolve?.(m);
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
       current = undefined;
       if (!reg) throw new Error("harness runner: registration not captured");
       const n = ++seq;
-      const answer = await new Promise<ParentMessage>((resolve) => {
+      const answer = await new Promise<Answer>((resolve) => {
         pending.set(n, resolve);
         send({ t: "register", seq: n, reg });
       });
