@@ -92,6 +92,7 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   log("\n== Figures\n");
   log(report.table());
+  for (const { title, body } of report.sections) log(`\n${title}\n\n${body}`);
   const failed = report.failures();
   log(`\nbench finished in ${seconds.toFixed(1)} s (after the build), seed ${args.seed}.`);
   if (failed.length) {

@@ -16,7 +16,7 @@ import {
   DestroyResult,
   UpResult,
 } from "../../tests/integration/harness";
-import { RUNTIME_JS, ProgramSpec } from "./programs";
+import { credential, Kind, KINDS, kindOfType, NOOP_TYPE, ProgramSpec, RUNTIME_JS } from "./programs";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -204,6 +204,42 @@ export class BenchContext {
   resetEmulator(): void {
     this.takeLog();
     this.emulator.reset();
+  }
+
+  private captured?: Promise<Record<Kind | "noop", string>>;
+
+  /**
+   * The `__provider` the real SDK serializes for each kind (installed package) and for the local no-op
+   * provider, from a preview through the harness (no request is made).
+   */
+  providerStrings(): Promise<Record<Kind | "noop", string>> {
+    this.captured ??= (async () => {
+      const harness = await this.startHarness();
+      try {
+        const decls = KINDS.map((kind) => credential(kind, `capture-${kind}`, this.secrets));
+        const out = {} as Record<Kind | "noop", string>;
+        for (const spec of [
+          { mode: "credentials", resources: decls },
+          { mode: "noop-bare", resources: [decls[0]] },
+        ] as ProgramSpec[]) {
+          const before = harness.registrations.length;
+          const result = await this.up(harness, this.writeProgram(spec), true);
+          if (!result.ok) throw new Error(`preview failed: ${result.errors.join("; ")}`);
+          for (const reg of harness.registrations.slice(before)) {
+            if (!reg.provider) continue;
+            const kind = reg.type === NOOP_TYPE ? "noop" : kindOfType(reg.type);
+            if (kind) out[kind] = reg.provider;
+          }
+        }
+        for (const kind of [...KINDS, "noop"] as const) {
+          if (!out[kind]) throw new Error(`no __provider captured for ${kind}`);
+        }
+        return out;
+      } finally {
+        await this.stopHarness(harness);
+      }
+    })();
+    return this.captured;
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,8 @@ export const TYPE: Record<Kind, string> = {
   twilioAws: "pulumi-nodejs:dynamic/twilio:AwsCredential",
 };
 
+export const NOOP_TYPE = "pulumi-nodejs:dynamic/bench:Noop";
+
 export const SPEC: Record<Kind, CredentialSpec> = {
   tinesText: tinesTextSpec,
   tinesJwt: tinesJwtSpec,

@@ -15,6 +15,13 @@ export interface Figure {
 
 export class Report {
   readonly figures: Figure[] = [];
+  /** Extra tables and lists printed after the figures (e.g. the fault matrix). */
+  readonly sections: { title: string; body: string }[] = [];
+
+  section(title: string, body: string): void {
+    this.sections.push({ title, body });
+    log(`\n${title}\n\n${body}\n`);
+  }
 
   /** A figure with a target: PASS when `ok`, otherwise FAIL with `why`. */
   check(part: string, name: string, value: string, target: string, ok: boolean, why?: string): boolean {
