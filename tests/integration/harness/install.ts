@@ -67,7 +67,11 @@ export async function installPackedPackage(repoRoot: string): Promise<InstalledP
     .slice(0, 16);
   const programDir = path.join(tmp, `program-${hash}`);
   const marker = path.join(programDir, ".installed");
-  if (fs.existsSync(marker)) return { programDir, tarball, reused: true, ms: Date.now() - started };
+  if (fs.existsSync(marker)) {
+    const now = new Date();
+    fs.utimesSync(marker, now, now);
+    return { programDir, tarball, reused: true, ms: Date.now() - started };
+  }
 
   // Install into a private folder, then rename: concurrent runs never see a half-installed program.
   const staging = fs.mkdtempSync(path.join(tmp, `program-${hash}.staging-`));
@@ -93,5 +97,23 @@ export async function installPackedPackage(repoRoot: string): Promise<InstalledP
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+  pruneOldPrograms(tmp, programDir);
   return { programDir, tarball, reused: false, ms: Date.now() - started };
+}
+
+/** Program folders of older tarballs (about 100 MB each): removed once unused for a while. */
+const PRUNE_AFTER_MS = 60 * 60_000;
+
+function pruneOldPrograms(tmp: string, keep: string): void {
+  for (const name of fs.readdirSync(tmp)) {
+    const dir = path.join(tmp, name);
+    if (!/^program-[0-9a-f]{16}$/.test(name) || dir === keep) continue;
+    try {
+      // The marker is touched on every reuse, so a folder in use by a concurrent run is recent.
+      const age = Date.now() - fs.statSync(path.join(dir, ".installed")).mtimeMs;
+      if (age > PRUNE_AFTER_MS) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // no marker: an install in progress or a foreign folder; leave it
+    }
+  }
 }
