@@ -152,6 +152,13 @@ describe("engine-path harness (self-test with a fixture provider)", function () 
 
   before(async () => {
     fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true });
+    for (const name of fs.readdirSync(path.join(repoRoot, ".tmp"))) {
+      // Folders left by interrupted runs (a finished run removes its own).
+      const old = path.join(repoRoot, ".tmp", name);
+      if (name.startsWith("harness-selftest-") && Date.now() - fs.statSync(old).mtimeMs > 3_600_000) {
+        fs.rmSync(old, { recursive: true, force: true });
+      }
+    }
     dir = fs.mkdtempSync(path.join(repoRoot, ".tmp", "harness-selftest-"));
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
     fs.writeFileSync(path.join(dir, "program.js"), FIXTURE_PROGRAM);
