@@ -1,18 +1,24 @@
 // The emulator in a process of its own, for timing: a bare request from the benchmark process and a request
 // from the provider host process then both cross a process boundary to reach it, as they would a real API.
 // Parent side: `startEmulatorProcess()`. Child side: this same file run with `--child` (options in the
-// environment, so secrets never show in a process list), answering "log" and "stop" over IPC.
+// environment, so secrets never show in a process list), answering "log", "faults" and "stop" over IPC.
 import { fork } from "child_process";
-import type { RequestLogEntry } from "../../emulator";
+import type { FaultRule, RequestLogEntry } from "../../emulator";
 
 export interface EmulatorProcess {
   url: string;
   /** The log since the last call (and clears it). */
   takeLog(): Promise<RequestLogEntry[]>;
+  /** Replaces the emulator's fault rules with these (none: no faults). */
+  setFaults(rules: FaultRule[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-type Reply = { t: "url"; url: string } | { t: "log"; log: RequestLogEntry[] } | { t: "error"; error: string };
+type Reply =
+  | { t: "url"; url: string }
+  | { t: "log"; log: RequestLogEntry[] }
+  | { t: "faults" }
+  | { t: "error"; error: string };
 
 export function startEmulatorProcess(options: {
   seed: number;
@@ -44,6 +50,11 @@ export function startEmulatorProcess(options: {
         const m = await reply;
         return m.t === "log" ? m.log : [];
       },
+      async setFaults(rules: FaultRule[]) {
+        const reply = next();
+        child.send({ t: "faults", rules });
+        await reply;
+      },
       async stop() {
         if (child.exitCode !== null) return;
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -57,8 +68,12 @@ export function startEmulatorProcess(options: {
 async function childMain(): Promise<void> {
   const { startEmulator } = await import("../../emulator");
   const emulator = await startEmulator(JSON.parse(process.env.BENCH_EMULATOR_OPTIONS ?? "{}"));
-  process.on("message", async (m: { t: string }) => {
-    if (m.t === "log") {
+  process.on("message", async (m: { t: string; rules?: FaultRule[] }) => {
+    if (m.t === "faults") {
+      emulator.clearFaults();
+      for (const rule of m.rules ?? []) emulator.injectFault(rule);
+      process.send!({ t: "faults" });
+    } else if (m.t === "log") {
       const log = [...emulator.log];
       emulator.clearLog();
       process.send!({ t: "log", log });

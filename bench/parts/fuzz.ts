@@ -110,10 +110,17 @@ export async function fuzzPart(ctx: BenchContext, report: Report): Promise<void>
               if (examples.length < 3)
                 examples.push(`failure without a declared property: ${JSON.stringify(f)}`);
             }
-            for (const s of secretFields) {
-              const v = news[s];
-              if (typeof v === "string" && v.length >= 16 && f.reason.includes(v)) tally.quoted++;
-            }
+          }
+          // A reason that contains a secret input's value quotes it, unless the same text comes back with
+          // the secret replaced (then the value merely equals part of a fixed message, e.g. the example date).
+          for (const s of secretFields) {
+            const v = news[s];
+            if (typeof v !== "string" || v.length < 16 || !failures.some((f) => f.reason.includes(v)))
+              continue;
+            const again = await t.provider.check({}, { ...news, [s]: "bench-sentinel-value" });
+            if ((again.failures ?? []).some((f) => f.reason.includes(v))) continue;
+            tally.quoted++;
+            if (examples.length < 3) examples.push(`a reason quotes ${s}`);
           }
           return true;
         }),
@@ -147,6 +154,7 @@ export async function fuzzPart(ctx: BenchContext, report: Report): Promise<void>
       `${tally.quoted}`,
       "0",
       tally.quoted === 0,
+      examples.join("; "),
     );
     report.info(
       PART,

@@ -19,6 +19,8 @@ import { median, ms, percentile, ratio, Report, since } from "../lib/report";
 
 const PART = "2 overhead";
 const TARGET = 1.1;
+/** The simulated API latency of the context figure (a fast real API answers in tens of milliseconds). */
+const LATENCY_MS = 20;
 
 interface BareRequest {
   method: "POST" | "GET";
@@ -181,6 +183,53 @@ async function overheadLoops(
   }
 }
 
+/**
+ * The same comparison with every API answer delayed by a fixed latency in the emulator (a stand-in for a
+ * real API's network and processing time): how the fixed host hop weighs against a realistic request.
+ */
+async function withLatency(
+  ctx: BenchContext,
+  report: Report,
+  host: ProviderHost,
+  emulator: EmulatorProcess,
+): Promise<void> {
+  const n = ctx.options.quick ? 20 : 100;
+  const providers = await ctx.providerStrings();
+  const client = axios.create({
+    baseURL: emulator.url,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    validateStatus: () => true,
+    maxRedirects: 0,
+    proxy: false,
+  });
+  const kind: Kind = "tinesText";
+  const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::latency-${kind}`;
+  const decl = credential(kind, `latency-${kind}`, ctx.secrets);
+  const { inputs } = await host.check(urn, {}, { ...decl.args, __provider: providers[kind] });
+  const first = await host.create(urn, inputs);
+  await emulator.setFaults([{ fault: "slow", delayMs: LATENCY_MS }]);
+  try {
+    const [hc, bc] = await interleave(n, [
+      () => host.create(urn, inputs),
+      sendBare(client, createRequest(ctx, kind, inputs), 201),
+    ]);
+    const [hr, br] = await interleave(n, [
+      () => host.read(first.id, urn, first.properties, inputs),
+      sendBare(client, readRequest(ctx, kind, first.id), 200),
+    ]);
+    report.info(
+      PART,
+      `${kind} with ${LATENCY_MS} ms API latency: host/bare ratio of medians`,
+      `create ${ratio(median(hc) / median(bc))}, read ${ratio(median(hr) / median(br))} (N = ${n}; host create ` +
+        `${summary(hc)}; bare create ${summary(bc)})`,
+      "context for the target",
+    );
+  } finally {
+    await emulator.setFaults([]);
+    ctx.evidence.emulatorLogs.push(...(await emulator.takeLog()));
+  }
+}
+
 /** Spawn to the first answered create: the host (start, Configure, Create) and a bare `node` doing one POST. */
 async function coldStart(ctx: BenchContext, report: Report, emulator: EmulatorProcess): Promise<void> {
   const reps = ctx.options.quick ? 2 : 5;
@@ -279,6 +328,7 @@ export async function overheadPart(ctx: BenchContext, report: Report): Promise<v
     try {
       await host.configure(configFor(ctx, emulator), ctx.secretConfigKeys);
       await overheadLoops(ctx, report, host, emulator);
+      await withLatency(ctx, report, host, emulator);
     } finally {
       await ctx.stopHost(host);
     }

@@ -76,7 +76,7 @@ export async function scalePart(ctx: BenchContext, report: Report): Promise<void
     const ours = ctx.writeProgram({ mode: "credentials", resources: decls });
     const floor = ctx.writeProgram({ mode: "noop", resources: decls, shapes: bagShapes } as ProgramSpec);
     const bare = ctx.writeProgram({ mode: "noop-bare", resources: decls });
-    const rounds = ctx.options.quick ? 1 : count >= 1000 ? 2 : 3;
+    const rounds = ctx.options.quick ? 1 : count >= 1000 ? 3 : 5;
     const runs: { ours: Deploy[]; floor: Deploy[] } = { ours: [], floor: [] };
     for (let i = 0; i < rounds; i++) {
       const order = i % 2 === 0 ? (["ours", "floor"] as const) : (["floor", "ours"] as const);
