@@ -169,8 +169,15 @@ export function goneError(service: Service, method: string, path: string): ApiEr
   );
 }
 
+/** Without a Date header to go by, how far the server's clock may be from ours. */
+const UNKNOWN_CLOCK_SKEW_MS = 10 * 60_000;
+/** Date headers have whole-second resolution, and so do some creation timestamps (Twilio). */
+const DATE_RESOLUTION_MS = 1_000;
+
 export class HttpClient {
   private readonly axios: AxiosInstance;
+  /** Server clock minus ours, from the last Date header; it reads a little low (truncation, latency). */
+  private clockOffsetMs: number | undefined;
 
   constructor(readonly settings: HttpSettings) {
     this.axios = axios.create({
@@ -215,6 +222,8 @@ export class HttpClient {
         throw this.networkError(request, error, code, notSent, secrets);
       }
       const { status } = response;
+      const serverDate = Date.parse(String(response.headers["date"] ?? ""));
+      if (!Number.isNaN(serverDate)) this.clockOffsetMs = serverDate - Date.now();
       if (status >= 200 && status < 300) return { status, data: response.data };
       if (status === 404 && request.allowNotFound) return { status, data: response.data };
       // A non-idempotent request answered 502/504 may have been processed behind the gateway;
@@ -240,6 +249,16 @@ export class HttpClient {
         uncertain && status !== 500,
       );
     }
+  }
+
+  /**
+   * The server-clock time at or before the local instant `localMs`: a lower bound for comparing
+   * with timestamps the server writes. Loose (minutes) until a response has shown the server clock.
+   */
+  serverTimeAtOrBefore(localMs: number): number {
+    return this.clockOffsetMs === undefined
+      ? localMs - UNKNOWN_CLOCK_SKEW_MS
+      : localMs + this.clockOffsetMs - DATE_RESOLUTION_MS;
   }
 
   private networkError(

@@ -26,8 +26,8 @@ export interface CredentialApi {
   update(id: string, body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
   /** A credential that is already gone counts as deleted. */
   remove(id: string): Promise<void>;
-  /** Credentials that match these inputs and were created at or after `sinceMs`. */
-  findCreated(inputs: Inputs, sinceMs: number): Promise<ApiRecord[]>;
+  /** Credentials that match these inputs and were created since `sentAtMs` (our clock). */
+  findCreated(inputs: Inputs, sentAtMs: number): Promise<ApiRecord[]>;
   /** Where a user should look for the credential (for error messages). */
   readonly where: string;
 }
@@ -77,8 +77,24 @@ export type CredentialProvider = Required<
 > & { configure(request: ConfigureRequest): Promise<void> };
 
 const ADOPT = "adoptId";
-/** How far the server's clock may be from ours when matching a credential we may have created. */
-const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * Ids this provider process knows belong to some resource: created, adopted, or handed to a hook by
+ * the engine. A lost create's lookup never claims one of them, so two resources with the same name
+ * created in one run cannot end up sharing a credential.
+ */
+const knownIds = new Set<string>();
+/** Creates awaiting their answer in this process; a lookup waits for them to settle first. */
+const createsInFlight = new Set<Promise<unknown>>();
+
+/** Tests only: unit tests reuse ids across cases that stand for separate runs. */
+export function forgetKnownIds(): void {
+  knownIds.clear();
+}
+
+function remember(spec: CredentialSpec, id: string): void {
+  if (id) knownIds.add(`${spec.label}/${id}`);
+}
 
 export function checkInputs(spec: CredentialSpec, news: Inputs): pulumi.dynamic.CheckResult {
   const { inputs, failures } = checkFields(spec.inputs, news);
@@ -116,6 +132,14 @@ export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news:
   // Pointing adoptId at another credential means "manage that one instead": a replacement.
   const adopt = after[ADOPT];
   if (adopt !== undefined && (isUnknown(adopt) || String(adopt) !== id)) replaces.push(ADOPT);
+  else if (adopt !== undefined && replaces.length > 0) {
+    // The replacement would adopt this same credential again and the engine would then delete it.
+    throw new Error(
+      `${spec.label} ${id}: changing ${replaces.join(", ")} needs a new credential, but adoptId still ` +
+        `names this one. Remove adoptId to create the replacement (the adopted credential is then ` +
+        `deleted), or point adoptId at the credential to manage instead.`,
+    );
+  }
   return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
@@ -159,6 +183,7 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
   }
   const wrong = spec.wrongKind(existing, inputs);
   if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
+  remember(spec, id);
   const record = await api.update(id, spec.updateBody(inputs), secrets);
   return { id, outs: outputsFrom(spec, inputs, record) };
 }
@@ -169,15 +194,24 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
  * means nothing was created and the create is sent once more; anything else is a clear error.
  */
 async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
-  const started = Date.now();
   for (let attempt = 0; ; attempt++) {
+    const sentAt = Date.now();
+    const sending = api.create(spec.createBody(inputs), secrets);
+    createsInFlight.add(sending);
     try {
-      return await api.create(spec.createBody(inputs), secrets);
+      const created = await sending;
+      remember(spec, idOf(spec, created));
+      return created;
     } catch (error) {
       if (!(error instanceof ApiError) || !error.uncertain) throw error;
       let found: ApiRecord[];
       try {
-        found = await api.findCreated(inputs, started - CLOCK_SKEW_MS);
+        createsInFlight.delete(sending);
+        // Let sibling creates in this process settle and claim their ids before looking.
+        await Promise.allSettled([...createsInFlight]);
+        found = (await api.findCreated(inputs, sentAt)).filter(
+          (record) => !knownIds.has(`${spec.label}/${idOf(spec, record)}`),
+        );
       } catch (lookupError) {
         throw new Error(
           `${error.message}. The ${spec.label} may have been created, and looking it up failed too ` +
@@ -186,7 +220,10 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: lookupError },
         );
       }
-      if (found.length === 1) return found[0];
+      if (found.length === 1) {
+        remember(spec, idOf(spec, found[0]));
+        return found[0];
+      }
       if (found.length > 1) {
         throw new Error(
           `${error.message}. The ${spec.label} may have been created: ${found.length} matching credentials ` +
@@ -202,6 +239,8 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: error },
         );
       }
+    } finally {
+      createsInFlight.delete(sending);
     }
   }
 }
@@ -217,6 +256,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async diff(id, olds, news) {
+      remember(spec, id);
       return diffInputs(spec, id, olds, news);
     },
 
@@ -242,6 +282,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async read(id, props) {
+      remember(spec, id);
       const olds = declaredInputs(props);
       const record = await spec.connect().get(id);
       if (!record) return {};
@@ -256,6 +297,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async update(id, _olds, news) {
+      remember(spec, id);
       const inputs = declaredInputs(news);
       const record = await spec.connect().update(id, spec.updateBody(inputs), secretValues(spec, inputs));
       return { outs: outputsFrom(spec, inputs, record) };

@@ -53,7 +53,7 @@ export function tinesApi(mode: string): CredentialApi {
       await http.send({ method: "DELETE", path: path(id), idempotent: true, allowNotFound: true });
     },
 
-    async findCreated(inputs: Inputs, sinceMs: number) {
+    async findCreated(inputs: Inputs, sentAtMs: number) {
       const matches: ApiRecord[] = [];
       for (let page = 1; page <= LIST_MAX_PAGES; page++) {
         const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
@@ -67,7 +67,8 @@ export function tinesApi(mode: string): CredentialApi {
             item.name === inputs.name &&
             item.mode === mode &&
             (inputs.teamId === undefined || Number(item.team_id) === Number(inputs.teamId)) &&
-            Date.parse(String(item.created_at)) >= sinceMs
+            // Read after the list answered, so the server clock is known by then.
+            Date.parse(String(item.created_at)) >= http.serverTimeAtOrBefore(sentAtMs)
           ) {
             matches.push(item);
           }

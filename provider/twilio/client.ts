@@ -71,7 +71,7 @@ export function twilioApi(): CredentialApi {
       await http.send({ method: "DELETE", path: path(sid), idempotent: true, allowNotFound: true });
     },
 
-    async findCreated(inputs: Inputs, sinceMs: number) {
+    async findCreated(inputs: Inputs, sentAtMs: number) {
       const matches: ApiRecord[] = [];
       // Twilio pages by PageToken: follow next_page_url (kept on our own origin) until it ends.
       let next: string | undefined = `${BASE}?PageSize=${LIST_PAGE_SIZE}&Page=0`;
@@ -84,7 +84,8 @@ export function twilioApi(): CredentialApi {
             isPlainObject(item) &&
             (item.friendly_name ?? null) === (inputs.friendlyName ?? null) &&
             (inputs.accountSid === undefined || item.account_sid === inputs.accountSid) &&
-            Date.parse(String(item.date_created)) >= sinceMs
+            // Read after the list answered, so the server clock is known by then.
+            Date.parse(String(item.date_created)) >= http.serverTimeAtOrBefore(sentAtMs)
           ) {
             matches.push(item);
           }

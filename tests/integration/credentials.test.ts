@@ -511,86 +511,82 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
     expect(emulator.twilio.list()).to.have.length(2);
   });
 
-  // Known provider bugs, reproduced through the engine path. Run with HARNESS_KNOWN_BUGS=1.
-  const knownBug = process.env.HARNESS_KNOWN_BUGS ? it : it.skip;
+  // Two provider bugs this suite found, kept as regression tests.
+  it("a replacing change on an adopted Twilio credential is refused at preview and deletes nothing", async () => {
+    const keep = decls;
+    const seeded = emulator.twilio.seed({ Credentials: TWILIO_PAIR, FriendlyName: "seeded-2" });
+    const adopted: Decl = {
+      cls: "TwilioAwsCredential",
+      name: "adoptedTw2",
+      args: { credentials: TWILIO_PAIR, friendlyName: "adopted-2", adoptId: seeded.sid },
+    };
+    try {
+      write([...keep, adopted]);
+      expect((await up()).errors).to.deep.equal([]);
+      // A new key pair replaces (Twilio cannot change it in place). The replacement's create adopts the same
+      // sid again (adoptId is still set), and the engine then deletes the old resource: that same sid.
+      // The provider refuses it in diff, so preview fails with the reason and nothing is deleted.
+      write([...keep, { ...adopted, args: { ...adopted.args, credentials: TWILIO_PAIR_2 } }]);
+      const r = await up();
+      expect(r.ok).to.equal(false);
+      expect(r.errors.join("\n")).to.match(/adoptId still names this one/);
+      expect(r.errors.join("\n")).not.to.include(TWILIO_PAIR_2);
+      const sid = engine.state.get(engine.urn(T.twilio, "adoptedTw2"))!.id;
+      expect(sid).to.equal(seeded.sid);
+      expect(emulator.twilio.get(sid), "the adopted credential still exists").not.to.equal(undefined);
+    } finally {
+      write(keep);
+      await up();
+      emulator.twilio.remove(seeded.sid);
+    }
+  });
 
-  knownBug(
-    "KNOWN BUG: replacing an adopted Twilio credential must not delete the credential it manages",
-    async () => {
-      const keep = decls;
-      const seeded = emulator.twilio.seed({ Credentials: TWILIO_PAIR, FriendlyName: "seeded-2" });
-      const adopted: Decl = {
-        cls: "TwilioAwsCredential",
-        name: "adoptedTw2",
-        args: { credentials: TWILIO_PAIR, friendlyName: "adopted-2", adoptId: seeded.sid },
-      };
-      try {
-        write([...keep, adopted]);
-        expect((await up()).errors).to.deep.equal([]);
-        // A new key pair replaces (Twilio cannot change it in place). The replacement's create adopts the same
-        // sid again (adoptId is still set), and the engine then deletes the old resource: that same sid.
-        write([...keep, { ...adopted, args: { ...adopted.args, credentials: TWILIO_PAIR_2 } }]);
-        const r = await up();
-        expect(r.errors).to.deep.equal([]);
-        const sid = engine.state.get(engine.urn(T.twilio, "adoptedTw2"))!.id;
-        expect(emulator.twilio.get(sid), "the credential in state exists").not.to.equal(undefined);
-      } finally {
-        write(keep);
-        await up();
-        emulator.twilio.remove(seeded.sid);
-      }
-    },
-  );
-
-  knownBug(
-    "KNOWN BUG: a create reset before it reached the server must not adopt another resource's credential",
-    async () => {
-      const keep = decls;
-      try {
-        write([
-          ...keep,
-          {
-            cls: "TinesTextCredential",
-            name: "twinB",
-            args: { name: "twin", teamId: 2, value: TEXT_SECRET },
-          },
-          {
-            cls: "TwilioAwsCredential",
-            name: "twinTb",
-            args: { credentials: TWILIO_PAIR, friendlyName: "twin" },
-          },
-        ]);
-        expect((await up()).errors).to.deep.equal([]);
-        // Same name/team (Tines) and friendly name (Twilio) as the existing ones, created within 10 minutes.
-        emulator.injectFault({ service: "tines", method: "POST", fault: "reset-before", count: 1 });
-        emulator.injectFault({ service: "twilio", method: "POST", fault: "reset-before", count: 1 });
-        write([
-          ...decls,
-          {
-            cls: "TinesTextCredential",
-            name: "twinA",
-            args: { name: "twin", teamId: 2, value: TEXT_SECRET_2 },
-          },
-          {
-            cls: "TwilioAwsCredential",
-            name: "twinTa",
-            args: { credentials: TWILIO_PAIR_2, friendlyName: "twin" },
-          },
-        ]);
-        const r = await up();
-        emulator.clearFaults();
-        const id = (type: string, name: string) => engine.state.get(engine.urn(type, name))?.id;
-        // Today both lookups "find" the other resource's credential and record it as their own.
-        expect(id(T.text, "twinA")).not.to.equal(id(T.text, "twinB"));
-        expect(id(T.twilio, "twinTa")).not.to.equal(id(T.twilio, "twinTb"));
-        expect(r.ok).to.equal(true);
-      } finally {
-        emulator.clearFaults();
-        write(keep);
-        await up();
-      }
-    },
-  );
+  it("a create reset before it reached the server does not adopt another resource's same-named credential", async () => {
+    const keep = decls;
+    try {
+      write([
+        ...keep,
+        {
+          cls: "TinesTextCredential",
+          name: "twinB",
+          args: { name: "twin", teamId: 2, value: TEXT_SECRET },
+        },
+        {
+          cls: "TwilioAwsCredential",
+          name: "twinTb",
+          args: { credentials: TWILIO_PAIR, friendlyName: "twin" },
+        },
+      ]);
+      expect((await up()).errors).to.deep.equal([]);
+      // Same name/team (Tines) and friendly name (Twilio) as the existing ones, created within 10 minutes.
+      emulator.injectFault({ service: "tines", method: "POST", fault: "reset-before", count: 1 });
+      emulator.injectFault({ service: "twilio", method: "POST", fault: "reset-before", count: 1 });
+      write([
+        ...decls,
+        {
+          cls: "TinesTextCredential",
+          name: "twinA",
+          args: { name: "twin", teamId: 2, value: TEXT_SECRET_2 },
+        },
+        {
+          cls: "TwilioAwsCredential",
+          name: "twinTa",
+          args: { credentials: TWILIO_PAIR_2, friendlyName: "twin" },
+        },
+      ]);
+      const r = await up();
+      emulator.clearFaults();
+      const id = (type: string, name: string) => engine.state.get(engine.urn(type, name))?.id;
+      // Each lookup skips the credential the other resource already owns and sends its own create.
+      expect(id(T.text, "twinA")).not.to.equal(id(T.text, "twinB"));
+      expect(id(T.twilio, "twinTa")).not.to.equal(id(T.twilio, "twinTb"));
+      expect(r.ok).to.equal(true);
+    } finally {
+      emulator.clearFaults();
+      write(keep);
+      await up();
+    }
+  });
 
   for (const bad of [
     {

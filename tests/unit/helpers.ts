@@ -6,6 +6,7 @@ import { generateKeyPairSync } from "crypto";
 import nock from "nock";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
+import { forgetKnownIds } from "../../provider/core/lifecycle";
 
 /** The sentinel the engine sends for a value that is not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -91,6 +92,8 @@ export function useHttpSandbox(env: Env = DEFAULT_ENV): { unmatched: string[] } 
   beforeEach(async () => {
     restore = setEnv(env);
     await clearStackConfig();
+    // Each test stands for a separate provider process: ids from earlier tests are not "known".
+    forgetKnownIds();
     state.unmatched.length = 0;
     nock.emitter.on("no match", onNoMatch);
   });
