@@ -19,6 +19,7 @@ import {
   twilioRecord,
   twilioCase,
   textCase,
+  recordWithId,
   useHttpSandbox,
 } from "./helpers";
 
@@ -46,8 +47,7 @@ describe("create: lost answers, retries and errors", () => {
   for (const c of ALL_CASES) {
     describe(c.title, () => {
       const create = () => c.provider.create({ ...PROVIDER, ...c.inputs() });
-      const found = (id: string, extra: Record<string, unknown> = {}) =>
-        c.record({ ...(c.service === "Tines" ? { id: c.rawId(id) } : { sid: id }), ...extra });
+      const found = (id: string, extra: Record<string, unknown> = {}) => recordWithId(c, id, extra);
 
       it("connection reset, the lookup finds one: it is adopted, exactly one POST", async () => {
         const { scope, posts } = scopeFor(c);

@@ -437,6 +437,11 @@ export const twilioCase: ResourceCase = {
 };
 
 export const ALL_CASES: ResourceCase[] = [textCase, jwtCase, awsCase, twilioCase];
+
+/** The case's answer for a credential with this id (Tines id / Twilio sid). */
+export function recordWithId(c: ResourceCase, id: string, extra: Record<string, unknown> = {}) {
+  return c.record({ ...(c.service === "Tines" ? { id: c.rawId(id) } : { sid: id }), ...extra });
+}
 export const TINES_CASES: ResourceCase[] = [textCase, jwtCase, awsCase];
 
 /** Awaits a promise that must reject; returns the error. */

@@ -12,6 +12,7 @@ import {
   ResourceCase,
   TEXT_VALUE,
   TINES_AWS_SECRET,
+  recordWithId,
   TINES_CASES,
   twilioCase,
   useHttpSandbox,
@@ -54,10 +55,6 @@ function captureWrite(c: ResourceCase, id: string, status: number, answer: unkno
       return [status, answer as nock.Body];
     });
   return sent;
-}
-
-function recordWithId(c: ResourceCase, id: string, extra: Record<string, unknown> = {}) {
-  return c.record({ ...(c.service === "Tines" ? { id: c.rawId(id) } : { sid: id }), ...extra });
 }
 
 describe("adopt, read, update, delete", () => {

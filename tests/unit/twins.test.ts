@@ -4,7 +4,7 @@
 // adopted with adoptId refuses a replacement that would re-adopt and then delete its credential.
 import { expect } from "chai";
 import nock from "nock";
-import { ALL_CASES, netError, rejection, useHttpSandbox } from "./helpers";
+import { ALL_CASES, netError, recordWithId, rejection, useHttpSandbox } from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
@@ -14,8 +14,7 @@ describe("create: a lost answer never claims another resource's credential", () 
   for (const c of ALL_CASES) {
     describe(c.title, () => {
       const create = () => c.provider.create({ ...PROVIDER, ...c.inputs() });
-      const found = (id: string, extra: Record<string, unknown> = {}) =>
-        c.record({ ...(c.service === "Tines" ? { id: c.rawId(id) } : { sid: id }), ...extra });
+      const found = (id: string, extra: Record<string, unknown> = {}) => recordWithId(c, id, extra);
 
       it("skips a same-named credential this process already created, and sends the create again", async () => {
         const scope = nock(c.origin);
