@@ -21,9 +21,18 @@ export function peakRssKb(pid: number | undefined): number {
   return m ? Number(m[1]) : NaN;
 }
 
+/** User + system CPU milliseconds a process has used so far (/proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface Deploy {
   ms: number;
   rssKb: number;
+  /** CPU the provider host used during the deploy. */
+  hostCpuMs: number;
   ok: boolean;
   errors: string[];
   creates: number;
@@ -36,10 +45,12 @@ export interface Deploy {
 export async function deploy(ctx: BenchContext, program: string): Promise<Deploy> {
   const harness: EngineHarness = await ctx.startHarness();
   try {
+    const cpuBefore = cpuMs(harness.host.pid);
     const start = performance.now();
     const result = await ctx.up(harness, program);
     const ms = performance.now() - start;
     const rssKb = peakRssKb(harness.host.pid);
+    const hostCpuMs = cpuMs(harness.host.pid) - cpuBefore;
     const bags = new Map<string, string>();
     for (const reg of harness.registrations) {
       if (!reg.custom) continue;
@@ -49,6 +60,7 @@ export async function deploy(ctx: BenchContext, program: string): Promise<Deploy
     return {
       ms,
       rssKb,
+      hostCpuMs,
       ok: result.ok,
       errors: result.errors,
       creates: result.steps.filter((s) => s.op === "create" && !s.error).length,
@@ -120,6 +132,13 @@ export async function scalePart(ctx: BenchContext, report: Report): Promise<void
       PART,
       `${count}: wall time credentials / one-field no-op`,
       `${ratio(o / bareRun.ms)} (one-field no-op ${(bareRun.ms / 1000).toFixed(1)} s)`,
+      "context",
+    );
+    const cpu = (ds: Deploy[]) => `${(median(ds.map((d) => d.hostCpuMs)) / count).toFixed(2)} ms`;
+    report.info(
+      PART,
+      `${count}: provider host CPU per resource (median run)`,
+      `credentials ${cpu(runs.ours)}; no-op floor ${cpu(runs.floor)}; one-field no-op ${cpu([bareRun])}`,
       "context",
     );
     const rss = (ds: Deploy[]) => mb(Math.max(...ds.map((d) => d.rssKb)));
