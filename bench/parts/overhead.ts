@@ -295,21 +295,21 @@ async function coldStart(ctx: BenchContext, report: Report, emulator: EmulatorPr
   );
 }
 
-let local: Record<Kind, CredentialProvider> | undefined;
+let inProcess: Record<Kind, CredentialProvider> | undefined;
 /** The same provider code (the dev build) called in this process, configured like the host's copy. */
 function inprocess(ctx: BenchContext, emulator: EmulatorProcess): Record<Kind, CredentialProvider> {
-  if (!local) {
+  if (!inProcess) {
     const config = configFor(ctx, emulator);
-    local = {
+    inProcess = {
       tinesText: providers.tinesTextCredential,
       tinesJwt: providers.tinesJwtCredential,
       tinesAws: providers.tinesAwsCredential,
       twilioAws: providers.twilioAwsCredential,
     };
     // One module holds the connection settings of all four; configuring one configures them all.
-    void local.tinesText.configure({ config: { get: (key: string) => config[key] } });
+    void inProcess.tinesText.configure({ config: { get: (key: string) => config[key] } });
   }
-  return local;
+  return inProcess;
 }
 
 /** The stack config with both services pointed at the emulator process. */
