@@ -232,10 +232,18 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: error },
         );
       }
-      if (error.mayStillComplete || attempt > 0) {
+      if (error.mayStillComplete) {
         throw new Error(
           `${error.message}. No matching ${spec.label} was found afterwards, but a slow server may still ` +
             `create it: check ${api.where} before running again, and adopt it with adoptId if it appears.`,
+          { cause: error },
+        );
+      }
+      if (attempt > 0) {
+        throw new Error(
+          `${error.message} (second attempt; the first was lost the same way). No matching ${spec.label} ` +
+            `was found after either, so nothing was created; check the connection to ${api.where} and run ` +
+            `again (should one appear there later, adopt it with adoptId).`,
           { cause: error },
         );
       }
