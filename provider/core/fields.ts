@@ -44,6 +44,13 @@ export function isUnknown(value: unknown): boolean {
   return false;
 }
 
+/** A value counts as given when it is set, even if not known yet (preview). */
+export const given = (value: unknown) => value !== undefined && value !== null;
+/** Given and known: safe to apply a rule to. */
+export const known = (value: unknown) => given(value) && !isUnknown(value);
+/** A rule: the empty string is not a value. */
+export const nonEmpty = (value: unknown) => (value === "" ? "must not be empty" : undefined);
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -108,7 +115,7 @@ export function checkFields(fields: FieldTable, news: Inputs): { inputs: Inputs;
   const failures: CheckFailure[] = [];
   for (const [name, field] of Object.entries(fields)) {
     const value = news[name];
-    if (value === undefined || value === null) {
+    if (!given(value)) {
       if (field.required) failures.push({ property: name, reason: "is required" });
       continue;
     }

@@ -92,8 +92,10 @@ export function forgetKnownIds(): void {
   knownIds.clear();
 }
 
+const knownKey = (spec: CredentialSpec, id: string) => `${spec.label}/${id}`;
+
 function remember(spec: CredentialSpec, id: string): void {
-  if (id) knownIds.add(`${spec.label}/${id}`);
+  if (id) knownIds.add(knownKey(spec, id));
 }
 
 export function checkInputs(spec: CredentialSpec, news: Inputs): pulumi.dynamic.CheckResult {
@@ -210,7 +212,7 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
         // Let sibling creates in this process settle and claim their ids before looking.
         await Promise.allSettled([...createsInFlight]);
         found = (await api.findCreated(inputs, sentAt)).filter(
-          (record) => !knownIds.has(`${spec.label}/${idOf(spec, record)}`),
+          (record) => !knownIds.has(knownKey(spec, idOf(spec, record))),
         );
       } catch (lookupError) {
         throw new Error(

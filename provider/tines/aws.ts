@@ -1,6 +1,6 @@
 // Tines AWS credential: key-based, role-based or instance-profile access to AWS.
-import { CheckFailure, Inputs } from "../core/fields";
-import { given, nonEmpty, tinesSpec } from "./common";
+import { CheckFailure, given, Inputs, nonEmpty } from "../core/fields";
+import { tinesSpec } from "./common";
 
 export const AWS_AUTHENTICATION_TYPES = ["KEY", "ROLE", "INSTANCE_PROFILE"] as const;
 

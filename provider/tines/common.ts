@@ -1,12 +1,10 @@
 // What every Tines credential mode shares: the common request fields, the response fields, the
 // common rules, and how a mode's descriptor is assembled from them.
-import { CheckFailure, FieldTable, Inputs, isUnknown } from "../core/fields";
+import { CheckFailure, FieldTable, given, Inputs, known, nonEmpty } from "../core/fields";
 import { CredentialSpec, requestBody } from "../core/lifecycle";
 import { tinesApi } from "./client";
 
 export const READ_ACCESS = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
-
-export const nonEmpty = (value: unknown) => (value === "" ? "must not be empty" : undefined);
 
 /** Request fields documented for every mode (TEXT, JWT, AWS). */
 export const commonInputs: FieldTable = {
@@ -42,10 +40,6 @@ export const commonOutputs: FieldTable = {
   testCredentialEnabled: { api: "test_credential_enabled", kind: "boolean" },
   testCredential: { api: "test_credential", kind: "object" },
 };
-
-/** A value counts as given when it is set, even if not known yet (preview). */
-export const given = (value: unknown) => value !== undefined && value !== null;
-export const known = (value: unknown) => given(value) && !isUnknown(value);
 
 function commonRules(inputs: Inputs): CheckFailure[] {
   const failures: CheckFailure[] = [];

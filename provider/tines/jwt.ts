@@ -1,7 +1,7 @@
 // Tines JWT credential: Tines signs a JWT with the given key and algorithm on each use.
 import { createPrivateKey } from "crypto";
-import { CheckFailure, Inputs } from "../core/fields";
-import { known, nonEmpty, tinesSpec } from "./common";
+import { CheckFailure, Inputs, known, nonEmpty } from "../core/fields";
+import { tinesSpec } from "./common";
 
 export const JWT_ALGORITHMS = [
   "HS256",

@@ -1,5 +1,6 @@
 // Tines TEXT credential: a single secret value.
-import { nonEmpty, tinesSpec } from "./common";
+import { nonEmpty } from "../core/fields";
+import { tinesSpec } from "./common";
 
 export const tinesTextSpec = tinesSpec("TEXT", {
   inputs: {

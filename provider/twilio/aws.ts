@@ -1,11 +1,10 @@
 // Twilio AWS credential: an AWS key pair stored in Twilio (Credentials/AWS).
-import { CheckFailure, Inputs, isUnknown } from "../core/fields";
+import { CheckFailure, given, Inputs, isUnknown, nonEmpty } from "../core/fields";
 import { CredentialSpec, requestBody } from "../core/lifecycle";
 import { twilioApi } from "./client";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const CREDENTIAL_SID = /^CR[0-9a-fA-F]{32}$/;
-const nonEmpty = (value: unknown) => (value === "" ? "must not be empty" : undefined);
 
 /** `KEY:SECRET` with both parts non-empty around the first colon. Never quotes the value. */
 function keyPairProblem(value: unknown): string | undefined {
@@ -15,8 +14,6 @@ function keyPairProblem(value: unknown): string | undefined {
     ? undefined
     : "must be AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY with both parts non-empty";
 }
-
-const given = (value: unknown) => value !== undefined && value !== null;
 
 const inputs = {
   credentials: { api: "Credentials", kind: "string", secret: true, replaces: true, rule: keyPairProblem },
