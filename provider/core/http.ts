@@ -1,10 +1,13 @@
-// One HTTP client policy for both services: keep-alive, a timeout, bounded retries with backoff and
-// jitter for throttling and transient gateway errors, never a blind retry of a non-idempotent
-// request that may have reached the server, and errors that name method, path, status and the
-// API's own message with every known secret redacted.
+// One HTTP client policy for both services: keep-alive, the environment's proxy, a deadline per
+// attempt, bounded retries with backoff and jitter for throttling and transient gateway errors
+// within a limit on one request's total wait, never a blind retry of a non-idempotent request that
+// may have reached the server, and errors that name method, path, status and the API's own message
+// with every known secret (in every spelling) redacted.
 import axios, { AxiosInstance } from "axios";
 import * as http from "http";
 import * as https from "https";
+import { HttpsProxyAgent } from "https-proxy-agent";
+import { getProxyForUrl } from "proxy-from-env";
 
 export type Service = "Tines" | "Twilio";
 
@@ -58,39 +61,127 @@ export class ApiError extends Error {
   }
 }
 
-/** Shorter secrets cannot be replaced inside text without garbling it or hinting at the value. */
-const MIN_REDACTABLE = 8;
+/**
+ * Shorter secrets cannot be replaced inside text without garbling it or hinting at the value. It is
+ * also the smallest piece of a secret that no message may show.
+ */
+export const MIN_REDACTABLE = 8;
+/** How much of the API's own text an error message quotes (after redaction). */
+export const MAX_API_MESSAGE_CHARS = 500;
+/** How much of an error body is read for its message at all; a secret cut here is caught as a piece. */
+const MAX_API_TEXT_SCANNED = 64 * 1024;
 
-/** Replaces every occurrence of any secret (and each long line of a multi-line secret) with [secret]. */
-export function redact(text: string, secrets: readonly string[]): string {
-  const needles = new Set<string>();
+const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
+/** JSON as Rails (HTML-safe) and Python (ensure_ascii) write it: non-ASCII and <>&' as \uXXXX. */
+const jsonAscii = (s: string) =>
+  jsonInner(s).replace(/[^\x20-\x7e]|[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/** application/x-www-form-urlencoded: space as +, and / + : = & percent-encoded. */
+const formEncoded = (s: string) => new URLSearchParams([["", s]]).toString().slice(1);
+const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+
+/**
+ * Every spelling of a secret an API might echo: as is, inside a JSON string, inside a JSON string that
+ * holds JSON, JSON with \u escapes, percent-encoded in a URL or a form body (either case of hex).
+ */
+export const SECRET_ENCODINGS: readonly ((s: string) => string)[] = [
+  (s) => s,
+  jsonInner,
+  (s) => jsonInner(jsonInner(s)),
+  jsonAscii,
+  encodeURIComponent,
+  (s) => lowerHex(encodeURIComponent(s)),
+  formEncoded,
+  (s) => lowerHex(formEncoded(s)),
+];
+
+/** A secret and the parts of it that are secrets on their own: each long line, the part after `KEY:`. */
+function secretParts(secret: string): string[] {
+  const parts = [secret];
+  for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16) parts.push(line.trim());
+  const colon = secret.indexOf(":");
+  if (colon > 0 && secret.length - colon > 4) parts.push(secret.slice(colon + 1));
+  return parts;
+}
+
+/** Every spelling of every secret (and secret part), at least MIN_REDACTABLE long. */
+function secretForms(secrets: readonly string[]): Set<string> {
+  const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret || secret.length < MIN_REDACTABLE) continue;
-    needles.add(secret);
-    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16) needles.add(line.trim());
-    const colon = secret.indexOf(":");
-    if (colon > 0 && secret.length - colon > 4) needles.add(secret.slice(colon + 1));
+    for (const part of secretParts(secret)) {
+      for (const encode of SECRET_ENCODINGS) {
+        const form = encode(part);
+        if (form.length >= MIN_REDACTABLE) forms.add(form);
+      }
+    }
   }
+  return forms;
+}
+
+/** Replaces every occurrence of any secret, in any of its spellings, with [secret]. */
+export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const needle of [...needles].sort((a, b) => b.length - a.length)) {
+  for (const needle of [...secretForms(secrets)].sort((a, b) => b.length - a.length)) {
     out = out.split(needle).join("[secret]");
   }
   return out;
 }
 
+/**
+ * Whether `text` still shows a MIN_REDACTABLE-long piece of a secret in any spelling: what is left
+ * when a secret was cut (by the server or by a length limit) or altered so that the whole of it is
+ * not there to be replaced.
+ */
+export function showsSecretPiece(text: string, secrets: readonly string[]): boolean {
+  const pieces = new Set<string>();
+  for (let i = 0; i + MIN_REDACTABLE <= text.length; i++) pieces.add(text.slice(i, i + MIN_REDACTABLE));
+  for (const form of secretForms(secrets)) {
+    for (let i = 0; i + MIN_REDACTABLE <= form.length; i++) {
+      if (pieces.has(form.slice(i, i + MIN_REDACTABLE))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Text from outside (the API's message, a network error's message) made safe to show: secrets are
+ * replaced first, then it is cut. Withheld entirely when a secret is too short to replace reliably or
+ * a piece of one survives replacement.
+ */
+export function safeText(text: string, secrets: readonly string[], maxChars = MAX_API_MESSAGE_CHARS): string {
+  if (!text) return "";
+  if (secrets.some((s) => s && s.length < MIN_REDACTABLE)) {
+    return "(withheld: a secret in this request is too short to redact)";
+  }
+  const redacted = redact(text.slice(0, MAX_API_TEXT_SCANNED), secrets);
+  if (showsSecretPiece(redacted, secrets)) {
+    return "(withheld: it quotes part of a secret that could not be redacted)";
+  }
+  return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
+}
+
 const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
-/** Errors raised before a connection carried the request: the server cannot have seen it. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_CAP_MS = 8_000;
-const RETRY_AFTER_CAP_MS = 60_000;
+/**
+ * The system calls of making a connection. An error raised by one of them on a new socket means the
+ * request was never written; any other (or any error on a reused keep-alive socket, where even
+ * EHOSTUNREACH can arrive after the request went out) leaves it open whether the server saw it.
+ */
+const CONNECT_SYSCALLS = new Set(["connect", "getaddrinfo"]);
+export const BACKOFF_BASE_MS = 200;
+export const BACKOFF_CAP_MS = 8_000;
+/**
+ * The longest one request may take, every attempt, backoff and Retry-After wait included. A retry is
+ * made only if it can run its whole `timeoutMs` within this limit; the first attempt always runs, so
+ * one request waits at most max(timeoutMs, MAX_REQUEST_WAIT_MS).
+ */
+export const MAX_REQUEST_WAIT_MS = 120_000;
 
 /** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
 export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
   if (typeof header !== "string" || header.trim() === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.min(Number(header) * 1000, RETRY_AFTER_CAP_MS);
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), RETRY_AFTER_CAP_MS);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Exponential backoff with full jitter. */
@@ -100,23 +191,15 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * The API's message, safe to show: secrets replaced, and withheld entirely when a secret is too
- * short to be replaced reliably (the service might echo it).
- */
+/** The API's message, safe to show (see safeText). */
 export function safeApiMessage(data: unknown, secrets: readonly string[]): string {
-  const message = apiMessage(data);
-  if (!message) return "";
-  if (secrets.some((s) => s && s.length < MIN_REDACTABLE)) {
-    return "(the API's message is withheld: a secret in this request is too short to redact)";
-  }
-  return redact(message, secrets);
+  return safeText(apiMessage(data), secrets);
 }
 
-/** Pulls the API's own message out of whichever error body form the service used. */
+/** Pulls the API's own message out of whichever error body form the service used. Not cut: see safeText. */
 export function apiMessage(data: unknown): string {
   if (data === undefined || data === null || data === "") return "";
-  if (typeof data === "string") return data.slice(0, 500);
+  if (typeof data === "string") return data;
   if (Array.isArray(data)) return data.map(apiMessage).filter(Boolean).join("; ");
   if (typeof data === "object") {
     const body = data as Record<string, unknown>;
@@ -131,9 +214,24 @@ export function apiMessage(data: unknown): string {
       .filter(Boolean)
       .join(", ");
     if (text || twilio) return twilio ? `${text} (${twilio})` : text;
-    return JSON.stringify(body).slice(0, 500);
+    return JSON.stringify(body);
   }
   return String(data);
+}
+
+/** Loopback hosts (as URL.hostname spells them): never proxied. */
+export function isLoopbackHost(hostname: string): boolean {
+  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
+}
+
+/** Whether a request error was raised while connecting on a new socket: the server never saw it. */
+export function neverSent(error: unknown): boolean {
+  const { request, cause } = error as { request?: { reusedSocket?: boolean }; cause?: unknown };
+  if (request?.reusedSocket) return false;
+  const origin = (cause ?? error) as { syscall?: unknown; errors?: unknown };
+  // Happy Eyeballs (several addresses tried) reports an AggregateError of connect errors.
+  const raised = Array.isArray(origin.errors) && origin.errors.length > 0 ? origin.errors : [origin];
+  return raised.every((e) => CONNECT_SYSCALLS.has(String((e as { syscall?: unknown })?.syscall)));
 }
 
 /** The credential object of an answer. A create answered without one may still have made one. */
@@ -174,31 +272,93 @@ const UNKNOWN_CLOCK_SKEW_MS = 10 * 60_000;
 /** Date headers have whole-second resolution, and so do some creation timestamps (Twilio). */
 const DATE_RESOLUTION_MS = 1_000;
 
+/** How a request reaches the service: directly or through the environment's proxy. */
+interface Route {
+  agent: http.Agent;
+  /** The proxy as messages may show it (no user or password). */
+  proxy?: string;
+  /** The proxy's password and authorization, redacted from every message. */
+  secrets: string[];
+}
+
 export class HttpClient {
   private readonly axios: AxiosInstance;
+  private readonly direct: { http: http.Agent; https: https.Agent };
+  /** One keep-alive agent per proxy URL seen in the environment. */
+  private readonly proxied = new Map<string, Route>();
   /** Server clock minus ours, from the last Date header; it reads a little low (truncation, latency). */
   private clockOffsetMs: number | undefined;
 
   constructor(readonly settings: HttpSettings) {
+    this.direct = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.axios = axios.create({
       baseURL: settings.baseUrl,
-      timeout: settings.timeoutMs,
       headers: { ...settings.headers, Accept: "application/json" },
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true }),
       maxRedirects: 0,
       // Statuses are judged here, not by axios, so that every error is built (and redacted) below.
       validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true },
+      // The proxy is chosen below (routeToService), so axios must not apply its own.
       proxy: false,
     });
   }
 
+  /**
+   * Direct, or through the proxy that HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) name for the
+   * service's URL, read from the environment of the running provider (never stored in state).
+   * Loopback (the local emulator) is never proxied.
+   */
+  private routeToService(): Route {
+    const target = new URL(this.settings.baseUrl);
+    const direct = target.protocol === "http:" ? this.direct.http : this.direct.https;
+    const proxyUrl = isLoopbackHost(target.hostname) ? "" : getProxyForUrl(target.href);
+    if (!proxyUrl) return { agent: direct, secrets: [] };
+    let route = this.proxied.get(proxyUrl);
+    if (!route) {
+      let url: URL;
+      try {
+        url = new URL(proxyUrl);
+      } catch {
+        // Not quoted: the value may hold a password.
+        throw new Error(
+          `The proxy set in HTTPS_PROXY/HTTP_PROXY/ALL_PROXY for ${target.host} is not a valid URL.`,
+        );
+      }
+      const user = decodeURIComponent(url.username);
+      const password = decodeURIComponent(url.password);
+      const userinfo = `${user}:${password}`;
+      route = {
+        // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
+        agent: new HttpsProxyAgent(url, { keepAlive: true }),
+        proxy: `${url.protocol}//${url.host}`,
+        secrets: password ? [password, userinfo, Buffer.from(userinfo).toString("base64")] : [],
+      };
+      this.proxied.set(proxyUrl, route);
+    }
+    return route;
+  }
+
   /** Sends a request, retrying what is safe to retry. Resolves with a 2xx (or 404 when allowed). */
   async send(request: ApiRequest): Promise<ApiResponse> {
-    const secrets = [...this.settings.secrets, ...(request.secrets ?? [])];
+    const route = this.routeToService();
+    const secrets = [...this.settings.secrets, ...(request.secrets ?? []), ...route.secrets];
+    const via = route.proxy ? ` (via proxy ${route.proxy})` : "";
+    const started = performance.now();
     for (let attempt = 0; ; attempt++) {
-      const canRetry = attempt < this.settings.maxRetries;
+      /** Why no further attempt is made after waiting `waitMs`, or undefined to make it. */
+      const stopBefore = (waitMs: number, why: string): string | undefined => {
+        if (attempt >= this.settings.maxRetries) {
+          const attempts = `${attempt + 1} attempt${attempt === 0 ? "" : "s"}`;
+          return `gave up after ${attempts}, the most maxRetries=${this.settings.maxRetries} allows`;
+        }
+        const endsBy = performance.now() - started + waitMs + this.settings.timeoutMs;
+        if (endsBy <= MAX_REQUEST_WAIT_MS) return undefined;
+        return (
+          `gave up after ${attempt + 1} attempts: another, after ${why} of ${Math.ceil(waitMs / 1000)} s, ` +
+          `could not end within the limit of ${MAX_REQUEST_WAIT_MS / 1000} s for one request`
+        );
+      };
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), this.settings.timeoutMs);
       let response: { status: number; data: unknown; headers: Record<string, unknown> };
       try {
         response = await this.axios.request({
@@ -211,15 +371,26 @@ export class HttpClient {
             : request.json !== undefined
               ? { "Content-Type": "application/json" }
               : {},
+          httpAgent: route.agent,
+          httpsAgent: route.agent,
+          // A deadline for the whole exchange (connect, headers and body), not an idle timeout.
+          signal: deadline.signal,
         });
       } catch (error) {
-        const code = (error as { code?: string }).code ?? "";
-        const notSent = NOT_SENT_CODES.has(code);
-        if (canRetry && (notSent || request.idempotent)) {
-          await sleep(backoffMs(attempt));
-          continue;
+        const timedOut = deadline.signal.aborted;
+        const notSent = !timedOut && neverSent(error);
+        if (notSent || request.idempotent) {
+          const wait = backoffMs(attempt);
+          const stop = stopBefore(wait, "a backoff");
+          if (stop === undefined) {
+            await sleep(wait);
+            continue;
+          }
+          throw this.networkError(request, error, timedOut, notSent, secrets, via, stop);
         }
-        throw this.networkError(request, error, code, notSent, secrets);
+        throw this.networkError(request, error, timedOut, notSent, secrets, via);
+      } finally {
+        clearTimeout(timer);
       }
       const { status } = response;
       const serverDate = Date.parse(String(response.headers["date"] ?? ""));
@@ -230,9 +401,15 @@ export class HttpClient {
       // 429 and 503 mean it was turned away and is safe to send again.
       const retriable =
         RETRIABLE_STATUS.has(status) && (request.idempotent || status === 429 || status === 503);
-      if (canRetry && retriable) {
-        await sleep(parseRetryAfter(response.headers["retry-after"]) ?? backoffMs(attempt));
-        continue;
+      let stop: string | undefined;
+      if (retriable) {
+        const retryAfter = parseRetryAfter(response.headers["retry-after"]);
+        const wait = retryAfter ?? backoffMs(attempt);
+        stop = stopBefore(wait, retryAfter === undefined ? "a backoff" : "the Retry-After wait");
+        if (stop === undefined) {
+          await sleep(wait);
+          continue;
+        }
       }
       // A create answered 500/502/504 may have been stored; the caller looks it up. Behind a 502/504
       // the origin may even still be working on it.
@@ -240,8 +417,7 @@ export class HttpClient {
       const message = safeApiMessage(response.data, secrets);
       throw new ApiError(
         `${this.settings.service} API ${request.method} ${request.path} failed with HTTP ${status}` +
-          `${message ? `: ${message}` : ""}` +
-          `${retriable ? ` (gave up after ${attempt + 1} attempts)` : ""}`,
+          `${message ? `: ${message}` : ""}${stop ? ` (${stop})` : ""}${via}`,
         request.method,
         request.path,
         status,
@@ -264,17 +440,22 @@ export class HttpClient {
   private networkError(
     request: ApiRequest,
     error: unknown,
-    code: string,
+    timedOut: boolean,
     notSent: boolean,
     secrets: string[],
+    via: string,
+    stop?: string,
   ): ApiError {
-    const timedOut = code === "ETIMEDOUT" || code === "ECONNABORTED";
-    const reason = code || redact((error as Error).message ?? "", secrets) || "network error";
+    const code = (error as { code?: unknown }).code;
+    const reason =
+      (typeof code === "string" && code) ||
+      safeText((error as Error).message ?? "", secrets) ||
+      "network error";
     const what = timedOut
-      ? `got no answer within ${this.settings.timeoutMs} ms`
+      ? `got no complete answer within ${this.settings.timeoutMs} ms (timeoutMs)`
       : `failed before an answer arrived (${reason})`;
     return new ApiError(
-      `${this.settings.service} API ${request.method} ${request.path} ${what}`,
+      `${this.settings.service} API ${request.method} ${request.path} ${what}${stop ? ` (${stop})` : ""}${via}`,
       request.method,
       request.path,
       undefined,

@@ -214,7 +214,12 @@ describe("create: lost answers, retries and errors", () => {
 
       it("connection refused (never sent): retried", async () => {
         const { scope, posts, gets } = scopeFor(c);
-        scope.post(c.createPath).replyWithError(netError("ECONNREFUSED", "connect ECONNREFUSED"));
+        // Raised by connect() on a new socket (Node sets syscall), so the request was never written.
+        scope
+          .post(c.createPath)
+          .replyWithError(
+            Object.assign(netError("ECONNREFUSED", "connect ECONNREFUSED"), { syscall: "connect" }),
+          );
         scope.post(c.createPath).reply(201, found(c.id));
         expect((await create()).id).to.equal(c.id);
         expect(posts()).to.equal(2);

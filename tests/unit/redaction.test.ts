@@ -1,8 +1,10 @@
 // Redaction: an API key, auth token or credential secret never appears in an error message, even
 // when the API echoes it back in its error body, in a network error, or on any hook.
 import { expect } from "chai";
+import fc from "fast-check";
 import nock from "nock";
 import { providers } from "../../provider";
+import { MAX_API_MESSAGE_CHARS, safeText } from "../../provider/core/http";
 import {
   ALL_CASES,
   AWS_ACCESS_KEY_ID,
@@ -14,8 +16,11 @@ import {
   rejection,
   ResourceCase,
   TENANT,
+  TEXT_VALUE,
+  textCase,
   TINES_API_KEY,
   TINES_BASE,
+  TWILIO_ACCOUNT_SID,
   TWILIO_AUTH_TOKEN,
   TWILIO_BASE,
   TWILIO_URL,
@@ -78,7 +83,12 @@ describe("redaction", () => {
       });
 
       it("read and delete: the service key echoed in an error body is redacted", async () => {
-        const body = echo(c);
+        const serviceKey = c.service === "Tines" ? TINES_API_KEY : TWILIO_AUTH_TOKEN;
+        const body = {
+          code: 20003,
+          message: `bad key ${serviceKey}`,
+          errors: [{ message: `key ${serviceKey}` }],
+        };
         nock(c.origin).get(c.itemPath(c.id)).reply(401, body);
         const readError = await rejection(c.provider.read(c.id, { ...PROVIDER, ...c.inputs() }));
         nock(c.origin).delete(c.itemPath(c.id)).reply(401, body);
@@ -110,10 +120,7 @@ describe("redaction", () => {
     );
     nock(TWILIO_URL)
       .post(TWILIO_BASE)
-      .reply(400, {
-        code: 20001,
-        message: `key ${AWS_ACCESS_KEY_ID} has bad secret ${AWS_SECRET}; header Basic ${header}`,
-      });
+      .reply(400, { code: 20001, message: `bad secret ${AWS_SECRET}; header Basic ${header}` });
     const error = await rejection(
       providers.twilioAwsCredential.create({
         ...PROVIDER,
@@ -122,7 +129,21 @@ describe("redaction", () => {
     );
     expect(error.message).not.to.include(AWS_SECRET);
     expect(error.message).not.to.include(header);
-    expect(error.message).to.include(AWS_ACCESS_KEY_ID);
+    expect(error.message).to.include("bad secret [secret]; header Basic [secret]");
+  });
+
+  it("Twilio: a message quoting the key id of KEY:SECRET alone is withheld (a piece of the secret value)", async () => {
+    nock(TWILIO_URL)
+      .post(TWILIO_BASE)
+      .reply(400, { code: 20001, message: `key ${AWS_ACCESS_KEY_ID} is not valid` });
+    const error = await rejection(
+      providers.twilioAwsCredential.create({
+        ...PROVIDER,
+        credentials: `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`,
+      }),
+    );
+    expect(error.message).not.to.include(AWS_ACCESS_KEY_ID);
+    expect(error.message).to.include("HTTP 400").and.include("withheld");
   });
 
   it("Twilio: the key pair given as two inputs is redacted too", async () => {
@@ -173,5 +194,144 @@ describe("redaction", () => {
     );
     for (const line of keyLines(pem)) expect(error.message).not.to.include(line);
     expect(error.message).to.include("could not parse key");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Item 3 of the hardening issue: secrets echoed encoded (JSON, JSON inside JSON, URL and form
+// encoding) or cut (by the server, or by the message length limit) leave no 8-character piece.
+
+/** Every spelling of `secret` a service might echo. */
+const spellings = (secret: string): Record<string, string> => ({
+  raw: secret,
+  json: JSON.stringify(secret).slice(1, -1),
+  jsonInJson: JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1),
+  uri: encodeURIComponent(secret),
+  form: new URLSearchParams({ v: secret }).toString().slice(2),
+});
+
+/** Fails with the spelling's name (never the value) when any 8-character piece of `secret` shows. */
+function expectNoPiece(text: string, secret: string): void {
+  for (const [name, form] of Object.entries(spellings(secret))) {
+    for (let i = 0; i + 8 <= form.length; i++) {
+      if (text.includes(form.slice(i, i + 8)))
+        expect.fail(`an 8-character piece of the ${name} secret shows`);
+    }
+  }
+}
+
+/** Random secrets made of the characters encodings change: / + : " \ newline, space, % and unicode. */
+const secretArb = fc.string({
+  unit: fc.constantFrom(...'aZ09/+:"\\\n %=&', "é", "€", "😀", "\u2028"),
+  minLength: 8,
+  maxLength: 60,
+});
+/** Text a server might put around an echoed secret; disjoint from the secret's alphabet. */
+const filler = (n: number) => "~ .".repeat(Math.ceil(n / 3)).slice(0, n);
+
+describe("redaction of encoded and cut secrets (hardening item 3)", () => {
+  useHttpSandbox();
+  const SEED = 20_261_124;
+
+  it("property: no 8-character piece of a secret in any spelling survives, wherever and however cut", () => {
+    fc.assert(
+      fc.property(
+        secretArb,
+        fc.constantFrom("raw", "json", "jsonInJson", "uri", "form"),
+        fc.nat(900),
+        fc.option(fc.nat(200), { nil: undefined }),
+        (secret, spelling, offset, cutAt) => {
+          const form = spellings(secret)[spelling];
+          // The server itself may cut its echo anywhere in the secret.
+          const echoed = cutAt === undefined ? form : form.slice(0, cutAt);
+          const text = `${filler(offset)}${echoed}${filler(40)}`;
+          const safe = safeText(text, [secret]);
+          expectNoPiece(safe, secret);
+          if (cutAt === undefined && offset + 8 <= MAX_API_MESSAGE_CHARS) {
+            // A whole echo is replaced, not withheld: the rest of the message stays readable.
+            expect(safe).to.include("[secret]");
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 500, endOnFailure: true },
+    );
+  });
+
+  it("property: the same holds for secrets next to each other and for the part after KEY:", () => {
+    fc.assert(
+      fc.property(
+        secretArb,
+        secretArb,
+        fc.constantFrom("raw", "json", "uri", "form"),
+        (key, secret, spelling) => {
+          const pair = `${key.replace(/:/g, "")}:${secret}`;
+          const text = `bad ${spellings(secret)[spelling]} in ${spellings(pair)[spelling]}`;
+          const safe = safeText(text, [pair, TINES_API_KEY]);
+          expectNoPiece(safe, secret);
+          expectNoPiece(safe, pair);
+        },
+      ),
+      { seed: SEED, numRuns: 300, endOnFailure: true },
+    );
+  });
+
+  it("a plain-text body echoing the value after 480 characters leaves no prefix of it (cut after redaction)", async () => {
+    nock(TENANT)
+      .post(TINES_BASE)
+      .reply(422, `${"x".repeat(480)}${TEXT_VALUE} was rejected`, { "Content-Type": "text/plain" });
+    const error = await rejection(textCase.provider.create({ ...PROVIDER, ...textCase.inputs() }));
+    expectNoPiece(error.message, TEXT_VALUE);
+    expectNoPiece(String(error.stack), TEXT_VALUE);
+    expect(error.message).to.include("[secret]");
+  });
+
+  it("a JSON body holding the secret JSON-escaped inside a JSON string is redacted", async () => {
+    const token = 'ghp_"quoted"\\slash/' + "Qw8Zr2Lm";
+    const inner = JSON.stringify({ token });
+    nock(TENANT).post(TINES_BASE).reply(422, { status: "invalid", value: inner });
+    const error = await rejection(
+      textCase.provider.create({ ...PROVIDER, ...textCase.inputs(), value: token }),
+    );
+    expectNoPiece(error.message, token);
+    expect(error.message).to.include("[secret]");
+  });
+
+  it("a Twilio message quoting the raw form body (KEY:SECRET URL-encoded) is redacted", async () => {
+    const secret = "wJalr+XUtn/FEMI K7MD:ENG/bPxRfiCY";
+    const credentials = `${AWS_ACCESS_KEY_ID}:${secret}`;
+    const raw = new URLSearchParams({ Credentials: credentials, FriendlyName: "ci" }).toString();
+    nock(TWILIO_URL)
+      .post(TWILIO_BASE)
+      .reply(400, { code: 20001, message: `Invalid parameter in body: ${raw}` });
+    const error = await rejection(
+      twilioCase.provider.create({ ...PROVIDER, credentials, friendlyName: "ci" }),
+    );
+    expectNoPiece(error.message, secret);
+    expectNoPiece(error.message, credentials);
+    expect(error.message).to.include("Credentials=[secret]");
+  });
+
+  it("a body cut by the server inside the secret is withheld, not shown", async () => {
+    nock(TENANT)
+      .post(TINES_BASE)
+      .reply(422, { error: `value ${TEXT_VALUE.slice(0, 12)}` });
+    const error = await rejection(textCase.provider.create({ ...PROVIDER, ...textCase.inputs() }));
+    expectNoPiece(error.message, TEXT_VALUE);
+    expect(error.message).to.include("withheld");
+  });
+
+  it("the Tines API key and the Twilio basic-auth value, URL-encoded, are redacted", async () => {
+    nock(TENANT)
+      .get(`${TINES_BASE}/5`)
+      .reply(401, { error: `token=${encodeURIComponent(TINES_API_KEY)}` });
+    const tinesError = await rejection(textCase.provider.read("5", { ...PROVIDER }));
+    expectNoPiece(tinesError.message, TINES_API_KEY);
+    const basic = Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString("base64");
+    nock(TWILIO_URL)
+      .get(`${TWILIO_BASE}/${twilioCase.id}`)
+      .reply(401, { message: `auth=${new URLSearchParams({ a: `Basic ${basic}` }).toString()}` });
+    const twilioError = await rejection(twilioCase.provider.read(twilioCase.id, { ...PROVIDER }));
+    expectNoPiece(twilioError.message, basic);
+    expectNoPiece(twilioError.message, TWILIO_AUTH_TOKEN);
   });
 });

@@ -1,0 +1,298 @@
+// The HTTP policy (provider/core/http.ts) on real loopback sockets and with nock: a deadline for the
+// whole exchange per attempt, a bound on one request's total wait, what counts as "never sent", and
+// the environment's proxy (hardening items 8 and 9, and the EHOSTUNREACH question of issue 9).
+import { expect } from "chai";
+import * as http from "http";
+import { AddressInfo } from "net";
+import nock from "nock";
+import { ApiError, HttpClient, HttpSettings, MAX_REQUEST_WAIT_MS, neverSent } from "../../provider/core/http";
+import { netError, rejection } from "./helpers";
+
+const PROXY_ENV = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+];
+
+function settings(baseUrl: string, overrides: Partial<HttpSettings> = {}): HttpSettings {
+  return {
+    service: "Tines",
+    baseUrl,
+    headers: { Authorization: "Bearer http-test-key-0123456789" },
+    timeoutMs: 1_000,
+    maxRetries: 0,
+    secrets: ["http-test-key-0123456789"],
+    ...overrides,
+  };
+}
+
+/** A server on 127.0.0.1 running `handler`; returns its origin and a close function. */
+async function loopbackServer(
+  handler: http.RequestListener,
+  setup: (server: http.Server) => void = () => undefined,
+): Promise<{ origin: string; port: number; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  setup(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("HTTP policy", function () {
+  this.timeout(20_000);
+  const saved = new Map<string, string | undefined>();
+  const closers: (() => Promise<void>)[] = [];
+
+  before(() => nock.enableNetConnect());
+  beforeEach(() => {
+    for (const name of PROXY_ENV) {
+      saved.set(name, process.env[name]);
+      delete process.env[name];
+    }
+  });
+  afterEach(async () => {
+    nock.cleanAll();
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    for (const close of closers.splice(0)) await close();
+  });
+  const serve = async (handler: http.RequestListener, setup?: (server: http.Server) => void) => {
+    const server = await loopbackServer(handler, setup);
+    closers.push(server.close);
+    return server;
+  };
+
+  describe("timeoutMs is a deadline for the whole exchange (item 8)", () => {
+    it("a server trickling one byte every 600 ms fails a 1,000 ms read as a timeout", async () => {
+      // Answers at once, then drips the body for 8 s: an idle timeout never fires on this.
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        const body = `{"pad":"${"x".repeat(12)}"}`;
+        let i = 0;
+        const drip = setInterval(() => {
+          if (res.destroyed) return clearInterval(drip);
+          res.write(body[i++]);
+          if (i === body.length) {
+            clearInterval(drip);
+            res.end();
+          }
+        }, 600);
+      });
+      const client = new HttpClient(settings(server.origin));
+      const started = performance.now();
+      const error = await rejection(client.send({ method: "GET", path: "/slow", idempotent: true }));
+      expect(error).to.be.instanceOf(ApiError);
+      expect(error.message).to.include("GET /slow got no complete answer within 1000 ms (timeoutMs)");
+      expect((error as unknown as ApiError).mayStillComplete).to.equal(true);
+      // Generous: the old idle timeout waited for the whole 8 s drip.
+      expect(performance.now() - started).to.be.below(4_000);
+    });
+  });
+
+  describe("one request's total wait is bounded (item 8)", () => {
+    const ORIGIN = "https://budget.example.test";
+
+    it("a Retry-After longer than the limit is not waited for: the error names the limit", async function () {
+      this.timeout(5_000);
+      let requests = 0;
+      nock(ORIGIN)
+        .get("/x")
+        .times(2)
+        .reply(() => {
+          requests++;
+          return [429, { error: "slow down" }, { "Retry-After": "200" }];
+        });
+      const client = new HttpClient(settings(ORIGIN, { maxRetries: 4 }));
+      const error = await rejection(client.send({ method: "GET", path: "/x", idempotent: true }));
+      expect(error.message)
+        .to.include("HTTP 429")
+        .and.include("Retry-After wait of 200 s")
+        .and.include(`limit of ${MAX_REQUEST_WAIT_MS / 1000} s for one request`);
+      expect(requests).to.equal(1);
+    });
+
+    it("a retry is made only if its whole timeoutMs still fits in the limit", async () => {
+      let requests = 0;
+      nock(ORIGIN)
+        .get("/y")
+        .times(3)
+        .reply(() => {
+          requests++;
+          return [503, { error: "busy" }, { "Retry-After": "1" }];
+        });
+      // 1 s wait + 118 s timeout fits once; after that first retry, another no longer does.
+      const client = new HttpClient(
+        settings(ORIGIN, { maxRetries: 4, timeoutMs: MAX_REQUEST_WAIT_MS - 2_000 }),
+      );
+      const error = await rejection(client.send({ method: "GET", path: "/y", idempotent: true }));
+      expect(requests).to.equal(2);
+      expect(error.message).to.include("gave up after 2 attempts").and.include("limit of");
+    });
+  });
+
+  describe("only an error while connecting on a new socket counts as never sent", () => {
+    const ORIGIN = "https://sent.example.test";
+
+    it("EHOSTUNREACH on an established connection: a create is not re-sent, and is uncertain", async () => {
+      const lostAfterSending = () =>
+        Object.assign(netError("EHOSTUNREACH", "read EHOSTUNREACH"), { syscall: "read" });
+      nock(ORIGIN).post("/create").replyWithError(lostAfterSending());
+      nock(ORIGIN).post("/create").replyWithError(lostAfterSending());
+      const client = new HttpClient(settings(ORIGIN, { maxRetries: 3 }));
+      const error = await rejection(
+        client.send({ method: "POST", path: "/create", json: {}, idempotent: false }),
+      );
+      expect((error as unknown as ApiError).uncertain).to.equal(true);
+      // The second interceptor is left: the create was sent once.
+      expect(nock.pendingMocks()).to.have.length(1);
+    });
+
+    it("EHOSTUNREACH raised by connect(): never sent, so a create is sent again", async () => {
+      nock(ORIGIN)
+        .post("/create")
+        .replyWithError(
+          Object.assign(netError("EHOSTUNREACH", "connect EHOSTUNREACH"), { syscall: "connect" }),
+        );
+      nock(ORIGIN).post("/create").reply(201, { id: 1 });
+      const client = new HttpClient(settings(ORIGIN, { maxRetries: 3 }));
+      const response = await client.send({ method: "POST", path: "/create", json: {}, idempotent: false });
+      expect(response.status).to.equal(201);
+    });
+
+    it("a connect error on a reused keep-alive socket is not 'never sent'", () => {
+      const cause = Object.assign(new Error("connect EHOSTUNREACH"), {
+        code: "EHOSTUNREACH",
+        syscall: "connect",
+      });
+      expect(neverSent({ code: "EHOSTUNREACH", cause, request: { reusedSocket: false } })).to.equal(true);
+      expect(neverSent({ code: "EHOSTUNREACH", cause, request: { reusedSocket: true } })).to.equal(false);
+      expect(neverSent({ code: "EHOSTUNREACH", cause: { code: "EHOSTUNREACH", syscall: "write" } })).to.equal(
+        false,
+      );
+      expect(
+        neverSent({ code: "ECONNREFUSED", cause: { errors: [cause, { syscall: "connect" }] } }),
+      ).to.equal(true);
+    });
+
+    it("a real refused connection (Node's own error) is recognised as never sent", async () => {
+      const server = await loopbackServer(() => undefined);
+      await server.close();
+      const client = new HttpClient(settings(server.origin, { maxRetries: 1 }));
+      const error = await rejection(
+        client.send({ method: "POST", path: "/create", json: {}, idempotent: false }),
+      );
+      expect(error.message).to.include("ECONNREFUSED").and.include("gave up after 2 attempts");
+      expect((error as unknown as ApiError).uncertain).to.equal(false);
+    });
+  });
+
+  describe("the environment's proxy (item 9)", () => {
+    const PROXY_USER = "proxy-user";
+    const PROXY_PASSWORD = "proxy-pass-Hq27/x+Y";
+    const TARGET = "https://tines.invalid";
+    // nock's interceptor cannot pass a request through an agent-base agent (it wants a socket back at
+    // once), so these tests run on Node's own http stack.
+    before(() => nock.restore());
+    after(() => {
+      if (!nock.isActive()) nock.activate();
+    });
+
+    /** A proxy that refuses every CONNECT with 407, quoting the credentials it was sent. */
+    async function refusingProxy() {
+      const seen: { url?: string; authorization?: string }[] = [];
+      const proxy = await serve(
+        (_req, res) => res.end(),
+        (server) =>
+          server.on("connect", (req, socket) => {
+            const authorization = String(req.headers["proxy-authorization"] ?? "");
+            seen.push({ url: req.url, authorization });
+            const decoded = Buffer.from(authorization.replace(/^Basic /, ""), "base64").toString();
+            const body = JSON.stringify({ error: `proxy refused ${authorization} (${decoded})` });
+            socket.end(
+              `HTTP/1.1 407 Proxy Authentication Required\r\nContent-Type: application/json\r\n` +
+                `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+            );
+          }),
+      );
+      const url = `http://${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${proxy.port}`;
+      return { seen, url, port: proxy.port };
+    }
+
+    for (const variable of ["HTTPS_PROXY", "https_proxy"]) {
+      it(`${variable}: requests go through the proxy with its credentials, and no message shows them`, async () => {
+        const proxy = await refusingProxy();
+        process.env[variable] = proxy.url;
+        const client = new HttpClient(settings(TARGET));
+        const error = await rejection(client.send({ method: "GET", path: "/api/v1/x", idempotent: true }));
+        expect(proxy.seen).to.have.length(1);
+        expect(proxy.seen[0].url).to.equal("tines.invalid:443");
+        const expected = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64")}`;
+        expect(proxy.seen[0].authorization).to.equal(expected);
+        expect(error.message).to.include("HTTP 407").and.include(`via proxy http://127.0.0.1:${proxy.port}`);
+        for (const text of [error.message, String(error.stack), JSON.stringify(error)]) {
+          expect(text).not.to.include(PROXY_PASSWORD);
+          expect(text).not.to.include(encodeURIComponent(PROXY_PASSWORD));
+          expect(text).not.to.include(expected.slice("Basic ".length));
+          expect(text).not.to.include(`${PROXY_USER}:`);
+        }
+      });
+    }
+
+    it("an unreachable proxy is named without its credentials", async () => {
+      const closed = await loopbackServer(() => undefined);
+      await closed.close();
+      process.env.HTTPS_PROXY = `http://${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${closed.port}`;
+      const client = new HttpClient(settings(TARGET));
+      const error = await rejection(client.send({ method: "GET", path: "/api/v1/x", idempotent: true }));
+      expect(error.message)
+        .to.include("ECONNREFUSED")
+        .and.include(`via proxy http://127.0.0.1:${closed.port}`);
+      expect(error.message).not.to.include(PROXY_PASSWORD).and.not.include(PROXY_USER);
+    });
+
+    it("NO_PROXY excludes a host: the proxy sees nothing", async () => {
+      const proxy = await refusingProxy();
+      process.env.HTTPS_PROXY = proxy.url;
+      process.env.NO_PROXY = "example.com,.invalid";
+      const client = new HttpClient(settings(TARGET));
+      const error = await rejection(client.send({ method: "GET", path: "/api/v1/x", idempotent: true }));
+      expect(proxy.seen).to.have.length(0);
+      expect(error.message).not.to.include("via proxy");
+    });
+
+    it("loopback is never proxied, even when NO_PROXY does not say so", async () => {
+      const proxy = await refusingProxy();
+      process.env.HTTPS_PROXY = proxy.url;
+      process.env.HTTP_PROXY = proxy.url;
+      process.env.ALL_PROXY = proxy.url;
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end('{"ok":true}');
+      });
+      for (const origin of [server.origin, `http://localhost:${server.port}`]) {
+        const response = await new HttpClient(settings(origin)).send({
+          method: "GET",
+          path: "/",
+          idempotent: true,
+        });
+        expect(response.data).to.deep.equal({ ok: true });
+      }
+      expect(proxy.seen).to.have.length(0);
+    });
+  });
+});
