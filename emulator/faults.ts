@@ -1,5 +1,8 @@
 // Fault injection: rules matched in order of injection, probabilistic ones decided by a seeded PRNG.
-import type { FaultKind, FaultRule } from "./types";
+import type { ApiResponse } from "./http";
+import type { EchoFaultKind, FaultKind, FaultRule } from "./types";
+
+export const ECHO_FAULT_KINDS: readonly EchoFaultKind[] = ["echo-text", "echo-json", "echo-form"];
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "429",
@@ -9,6 +12,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "reset-before",
   "reset-after",
   "slow",
+  ...ECHO_FAULT_KINDS,
 ];
 
 /** mulberry32: a tiny deterministic PRNG returning floats in [0, 1). */
@@ -143,5 +147,47 @@ export class FaultInjector {
       return { ...rule };
     }
     return undefined;
+  }
+}
+
+/** The secret a request carries: Tines `value`/`jwt_private_key`/`aws_secret_key`, Twilio `Credentials`. */
+function requestSecret(service: "tines" | "twilio", body: Buffer): string {
+  const text = body.toString("utf8");
+  if (service === "twilio") return new URLSearchParams(text).get("Credentials") ?? text;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const secret = json.value ?? json.jwt_private_key ?? json.aws_secret_key;
+    return typeof secret === "string" ? secret : text;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * An error answer (nothing processed) that quotes the request's secret the way careless services do:
+ * "echo-text" a plain-text body with the secret after 470 characters, cut by the server at 500;
+ * "echo-json" the secret JSON-escaped inside a JSON string (Tines: a JSON string holding JSON);
+ * "echo-form" the raw form body quoted (Twilio), or the secret form-encoded (Tines).
+ */
+export function echoResponse(service: "tines" | "twilio", kind: EchoFaultKind, body: Buffer): ApiResponse {
+  const secret = requestSecret(service, body);
+  const status = service === "tines" ? 422 : 400;
+  const twilio = (message: string): ApiResponse => ({
+    status,
+    body: { code: 20001, message, more_info: "https://www.twilio.com/docs/errors/20001", status },
+  });
+  switch (kind) {
+    case "echo-text": {
+      const lead = "Invalid parameter: the value could not be accepted. ".padEnd(470, ".");
+      return { status, body: `${lead}${secret} is not valid`.slice(0, 500) };
+    }
+    case "echo-json":
+      return service === "tines"
+        ? { status, body: { status: "invalid", value: JSON.stringify({ token: secret }) } }
+        : twilio(`Invalid parameter ${JSON.stringify({ Credentials: secret })}`);
+    case "echo-form":
+      return service === "tines"
+        ? { status, body: { error: `Invalid body: ${new URLSearchParams({ value: secret }).toString()}` } }
+        : twilio(`Invalid parameter in request body: ${body.toString("utf8")}`);
   }
 }

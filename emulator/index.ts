@@ -2,7 +2,7 @@
 // injection and a control API. Both APIs are served from one loopback origin. See emulator/README.md.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { FaultInjector } from "./faults";
+import { ECHO_FAULT_KINDS, echoResponse, FaultInjector } from "./faults";
 import {
   BodyTooLargeError,
   isLoopbackHost,
@@ -25,11 +25,19 @@ import {
   twilioErrorResponse,
   twilioPublicView,
 } from "./twilio";
-import type { Emulator, EmulatorOptions, FaultKind, FaultRule, RequestLogEntry } from "./types";
+import type {
+  EchoFaultKind,
+  Emulator,
+  EmulatorOptions,
+  FaultKind,
+  FaultRule,
+  RequestLogEntry,
+} from "./types";
 
 export type {
   Emulator,
   EmulatorOptions,
+  EchoFaultKind,
   FaultKind,
   FaultRule,
   RequestLogEntry,
@@ -374,6 +382,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (rule && ["429", "500", "502", "503"].includes(rule.fault)) {
       const response = faultResponse(service as "tines" | "twilio", rule);
+      sendResponse(res, response);
+      finish(response.status, rule.fault);
+      return;
+    }
+    if (rule && (ECHO_FAULT_KINDS as readonly string[]).includes(rule.fault)) {
+      const response = echoResponse(service as "tines" | "twilio", rule.fault as EchoFaultKind, body);
       sendResponse(res, response);
       finish(response.status, rule.fault);
       return;

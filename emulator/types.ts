@@ -37,7 +37,11 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
-export type FaultKind = "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow";
+export type FaultKind =
+  "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow" | EchoFaultKind;
+
+/** A careless error answer that quotes the request's secret (see echoResponse in faults.ts). */
+export type EchoFaultKind = "echo-text" | "echo-json" | "echo-form";
 
 export interface FaultRule {
   service?: "tines" | "twilio";

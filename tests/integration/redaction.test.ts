@@ -1,0 +1,165 @@
+// Hardening #9 item 3 through the engine path: the packed package in @pulumi/pulumi's own provider
+// host, against the emulator's "echo" faults, which answer a create with an error quoting the
+// request's secret as plain text cut at 500 characters, JSON-escaped inside JSON, or URL/form-encoded.
+// No 8-character piece of any secret, in any spelling, may reach an error, the host's output or state.
+import { expect } from "chai";
+import { generateKeyPairSync } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { EchoFaultKind, Emulator, startEmulator } from "../../emulator";
+import { EngineHarness, installPackedPackage } from "./harness";
+
+const repoRoot = path.resolve(__dirname, "..", "..", "..");
+
+const PROGRAM = String.raw`"use strict";
+const fs = require("fs");
+const path = require("path");
+const pulumi = require("@pulumi/pulumi");
+const credentials = require("pulumi-api-credentials");
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
+for (const r of spec.resources) {
+  const args = Object.assign({}, r.args);
+  for (const k of r.secretArgs || []) args[k] = pulumi.secret(args[k]);
+  new credentials[r.cls](r.name, args);
+}
+`;
+
+const TINES_API_KEY = "tines-api-key-echo-Yq4/+:Zr8";
+const TWILIO_AUTH_TOKEN = "twilio-auth-token-echo-Pn3x";
+/** Secrets made of what encodings change: / + : " \ newline, space, % and non-ASCII. */
+const TEXT_SECRET = 'text/secret+"quoted"\\back:colon é€😀 100% sure\nline-2-Kf9';
+const AWS_SECRET = 'aws+secret/key:Wv5 "x" ü-Lb7';
+const TWILIO_PAIR = 'AKIAECHOKEY00001:wJalr/XUtn+FEMI K7MD"ENG\\bPx-é';
+const { privateKey: PEM } = generateKeyPairSync("ec", {
+  namedCurve: "prime256v1",
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+const SECRETS: Record<string, string> = {
+  TINES_API_KEY,
+  TWILIO_AUTH_TOKEN,
+  TEXT_SECRET,
+  AWS_SECRET,
+  TWILIO_PAIR,
+  TWILIO_SECRET: TWILIO_PAIR.slice(TWILIO_PAIR.indexOf(":") + 1),
+  PEM,
+};
+
+const SPELLINGS: Record<string, (s: string) => string> = {
+  raw: (s) => s,
+  json: (s) => JSON.stringify(s).slice(1, -1),
+  jsonInJson: (s) => JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1),
+  uri: encodeURIComponent,
+  form: (s) => new URLSearchParams({ v: s }).toString().slice(2),
+};
+
+/** Labels (never values) of the secrets of which an 8-character piece, in some spelling, shows in `text`. */
+function piecesIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const [name, secret] of Object.entries(SECRETS)) {
+    for (const [spelling, spell] of Object.entries(SPELLINGS)) {
+      const form = spell(secret);
+      for (let i = 0; i + 8 <= form.length; i++) {
+        if (text.includes(form.slice(i, i + 8))) found.add(`${name} (${spelling})`);
+      }
+    }
+  }
+  return [...found];
+}
+
+describe("redaction through the engine path (packed package, provider host, emulator echo faults)", function () {
+  this.timeout(120_000);
+  let emulator: Emulator;
+  let dir: string;
+  let engine: EngineHarness;
+
+  before(async function () {
+    this.timeout(300_000);
+    const installed = await installPackedPackage(repoRoot);
+    emulator = await startEmulator({
+      port: 0,
+      tinesApiKey: TINES_API_KEY,
+      twilioAuthToken: TWILIO_AUTH_TOKEN,
+    });
+    dir = fs.mkdtempSync(path.join(installed.programDir, "redaction-"));
+    fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
+    fs.writeFileSync(
+      path.join(dir, "spec.json"),
+      JSON.stringify({
+        resources: [
+          { cls: "TinesTextCredential", name: "text", args: { name: "t", teamId: 2, value: TEXT_SECRET } },
+          {
+            cls: "TinesJwtCredential",
+            name: "jwt",
+            args: { name: "j", teamId: 2, jwtAlgorithm: "ES256", jwtPrivateKey: PEM },
+          },
+          {
+            cls: "TinesAwsCredential",
+            name: "aws",
+            args: {
+              name: "a",
+              teamId: 2,
+              awsAuthenticationType: "KEY",
+              awsAccessKey: "AKIAECHOTINES001",
+              awsSecretKey: AWS_SECRET,
+            },
+          },
+          {
+            cls: "TwilioAwsCredential",
+            name: "tw",
+            args: { credentials: TWILIO_PAIR },
+            secretArgs: ["credentials"],
+          },
+        ],
+      }),
+    );
+    engine = await EngineHarness.start({
+      programDir: installed.programDir,
+      config: {
+        "tines:tenant": emulator.url,
+        "tines:apiKey": TINES_API_KEY,
+        "twilio:accountSid": emulator.settings.twilioAccountSid,
+        "twilio:authToken": TWILIO_AUTH_TOKEN,
+        "twilio:accountsUrl": emulator.url,
+      },
+      secretConfigKeys: ["tines:apiKey", "twilio:authToken"],
+    });
+  });
+
+  after(async () => {
+    await engine?.stop();
+    await emulator?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => emulator.clearFaults());
+
+  for (const kind of ["echo-text", "echo-json", "echo-form"] as EchoFaultKind[]) {
+    it(`${kind}: every create fails naming its status, and no piece of a secret reaches errors, host output or state`, async () => {
+      emulator.injectFault({ method: "POST", fault: kind });
+      const from = emulator.log.length;
+      const r = await engine.up(path.join(dir, "program.js"));
+      // All four creates were sent and answered with an echo of their secret.
+      expect(emulator.log.slice(from).filter((e) => e.fault === kind)).to.have.length(4);
+      expect(r.ok).to.equal(false);
+      // The engine may stop reporting failures once the program fails; every one reported is checked.
+      expect(r.failures).to.have.length.above(0);
+      for (const f of r.failures) {
+        expect(f.reason).to.match(f.urn.endsWith("::tw") ? /HTTP 400/ : /HTTP 422/);
+        // The echoed text is either shown with the secret replaced, or withheld.
+        expect(f.reason).to.match(/\[secret\]|withheld/);
+      }
+      expect(emulator.tines.list()).to.deep.equal([]);
+      expect(emulator.twilio.list()).to.deep.equal([]);
+      const places = {
+        errors: [...r.errors, ...r.failures.map((f) => f.reason)].join("\n"),
+        "host output": engine.hostOutput(),
+        "program output": r.programOutput,
+        state: JSON.stringify([...engine.state.values()]),
+      };
+      for (const [where, text] of Object.entries(places)) {
+        expect(piecesIn(text), `secret pieces found in ${where}`).to.deep.equal([]);
+      }
+    });
+  }
+});
