@@ -26,6 +26,31 @@ function withoutSecrets(v: unknown): unknown {
   return v;
 }
 
+/**
+ * The spellings a secret can leak in, defined here independently of the provider's redaction so the
+ * scan does not share its blind spots: inside a JSON string (and a JSON string holding JSON), and
+ * percent-encoded in a URL or a form body (space as +).
+ */
+const SPELLINGS: [string, (s: string) => string][] = [
+  ["", (s) => s],
+  [" (JSON-escaped)", (s) => JSON.stringify(s).slice(1, -1)],
+  [" (JSON in JSON)", (s) => JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1)],
+  [" (URL-encoded)", encodeURIComponent],
+  [" (form-encoded)", (s) => new URLSearchParams({ v: s }).toString().slice(2)],
+];
+
+/** Every needle in every spelling; a spelling equal to one already listed is listed once. */
+function spelledNeedles(needles: { needle: string; label: string }[]): { needle: string; label: string }[] {
+  const out = new Map<string, string>();
+  for (const { needle, label } of needles) {
+    for (const [suffix, spell] of SPELLINGS) {
+      const spelled = spell(needle);
+      if (!out.has(spelled)) out.set(spelled, `${label}${suffix}`);
+    }
+  }
+  return [...out].map(([needle, label]) => ({ needle, label }));
+}
+
 /** Counts occurrences of any needle. Random hex tails are looked up in a map; other needles by search. */
 function scanner(
   needles: { needle: string; label: string }[],
@@ -61,7 +86,8 @@ export async function leaksPart(ctx: BenchContext, report: Report): Promise<void
     await requestsPart(ctx, new Report());
   }
   const e = ctx.evidence;
-  const scan = scanner(ctx.secrets.list());
+  const needles = spelledNeedles(ctx.secrets.list());
+  const scan = scanner(needles);
   const places: [string, string[]][] = [
     ["provider host output", e.hostOutputs],
     ["errors", [...e.errors, ...report.failures().map((f) => f.why ?? "")]],
@@ -74,7 +100,8 @@ export async function leaksPart(ctx: BenchContext, report: Report): Promise<void
   report.info(
     PART,
     "searched",
-    `${ctx.secrets.list().length} secret strings in ${places.map(([n, xs]) => `${xs.length} ${n}`).join(", ")}`,
+    `${ctx.secrets.list().length} secret strings (${needles.length} spellings: raw, JSON-escaped, JSON in JSON, ` +
+      `URL- and form-encoded) in ${places.map(([n, xs]) => `${xs.length} ${n}`).join(", ")}`,
   );
   for (const [name, texts] of places) {
     let hits = 0;
