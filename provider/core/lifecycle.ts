@@ -8,11 +8,13 @@ import {
   declaredInputs,
   FieldTable,
   Inputs,
+  given,
   isUnknown,
   PROVIDER_KEY,
   sameValue,
   secretNames,
   checkFields,
+  unsetMeans,
 } from "./fields";
 import { ApiError } from "./http";
 
@@ -50,6 +52,11 @@ export interface CredentialSpec {
   updateBody(inputs: Inputs): Record<string, unknown>;
   /** Why a credential the service answered with is not of this kind (wrong mode), if it is not. */
   wrongKind(record: ApiRecord, inputs: Inputs): string | undefined;
+  /**
+   * Whether these inputs describe a test credential, which takes every field marked
+   * `inheritedByTestCredential` from its live credential unless declared.
+   */
+  isTestCredential?(inputs: Inputs): boolean;
   /** Brings alternative spellings of the same input to one form before diffing. */
   normalizeForDiff?(inputs: Inputs): Inputs;
   /**
@@ -112,20 +119,17 @@ export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news:
   const normalize = spec.normalizeForDiff ?? ((i: Inputs) => i);
   const before = normalize(declaredInputs(olds));
   const after = normalize(declaredInputs(news));
+  const testCredential = spec.isTestCredential?.(after) ?? false;
   const changed: string[] = [];
   for (const [name, field] of Object.entries(spec.inputs)) {
     if (name === ADOPT) continue;
     const next = after[name];
     const prev = before[name];
     if (next === undefined) {
-      // An unset input leaves the server's value alone unless the field has a documented default,
-      // which the whole-record update then restores.
-      const atDefault =
-        prev === undefined ||
-        prev === null ||
-        field.serverDefault === undefined ||
-        sameValue(field.kind, prev, field.serverDefault);
-      if (!atDefault) changed.push(name);
+      // An unset input stands for its documented default, which the update then sends; a stored
+      // value the service did not report (null/absent) is taken to be at the default.
+      const meant = unsetMeans(field, testCredential);
+      if (meant && given(prev) && !sameValue(field.kind, prev, meant.value)) changed.push(name);
     } else if (isUnknown(next) || !sameValue(field.kind, next, prev)) {
       changed.push(name);
     }
@@ -150,6 +154,24 @@ export function requestBody(fields: FieldTable, inputs: Inputs): Record<string, 
   const body: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
     if (field.api && inputs[name] !== undefined) body[field.api] = inputs[name];
+  }
+  return body;
+}
+
+/**
+ * An update body: every declared input, and the documented default of every unset one that has
+ * one, so that the result is the declared state whether the service's PUT replaces the whole
+ * record or merges the body into it. Fields a test credential inherits are left out when unset.
+ */
+export function updateRequestBody(
+  fields: FieldTable,
+  inputs: Inputs,
+  testCredential: boolean,
+): Record<string, unknown> {
+  const body = requestBody(fields, inputs);
+  for (const field of Object.values(fields)) {
+    const meant = unsetMeans(field, testCredential);
+    if (field.api && !(field.api in body) && meant) body[field.api] = meant.value;
   }
   return body;
 }
