@@ -188,6 +188,21 @@ export function outputsFrom(spec: CredentialSpec, inputs: Inputs, record: ApiRec
   return outs;
 }
 
+/**
+ * The inputs to write: for a test credential, each inherited field it does not declare is sent
+ * with its stored value, so the update leaves it as it is whether the PUT replaces or merges.
+ */
+function withInherited(spec: CredentialSpec, stored: Inputs, inputs: Inputs): Inputs {
+  if (!spec.isTestCredential?.(inputs)) return inputs;
+  const out = { ...inputs };
+  for (const [name, field] of Object.entries(spec.inputs)) {
+    if (field.inheritedByTestCredential && out[name] === undefined && given(stored[name])) {
+      out[name] = stored[name];
+    }
+  }
+  return out;
+}
+
 function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
   return secretNames(spec.inputs)
     .map((name) => inputs[name])
@@ -208,7 +223,8 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
   const wrong = spec.wrongKind(existing, inputs);
   if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
   remember(spec, id);
-  const record = await api.update(id, spec.updateBody(inputs), secrets);
+  const current = outputsFrom(spec, {}, existing);
+  const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
   return { id, outs: outputsFrom(spec, inputs, record) };
 }
 
@@ -328,10 +344,11 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       return { id, props: outs };
     },
 
-    async update(id, _olds, news) {
+    async update(id, olds, news) {
       remember(spec, id);
       const inputs = declaredInputs(news);
-      const record = await spec.connect().update(id, spec.updateBody(inputs), secretValues(spec, inputs));
+      const body = spec.updateBody(withInherited(spec, declaredInputs(olds), inputs));
+      const record = await spec.connect().update(id, body, secretValues(spec, inputs));
       return { outs: outputsFrom(spec, inputs, record) };
     },
 

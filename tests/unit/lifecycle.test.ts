@@ -378,14 +378,24 @@ describe("adopt, read, update, delete", () => {
     });
 
     for (const c of TINES_CASES) {
-      it(`${c.title}: a test credential sends what it declares and no default for what it inherits`, async () => {
+      it(`${c.title}: a test credential sends what it declares, keeps what it inherited, no default for it`, async () => {
         const sent = captureWrite(c, c.id, 200, recordWithId(c, c.id));
         const { teamId: _team, ...rest } = c.inputs();
         const news = { ...PROVIDER, ...rest, liveCredentialId: 7, description: "its own" };
-        await c.provider.update(c.id, { ...PROVIDER, ...news }, news);
+        // State holds what Tines answered: values taken from the live credential.
+        const olds = { ...news, teamId: 2, folderId: 5, metadata: { env: "prod" }, description: "live" };
+        await c.provider.update(c.id, olds, news);
         const { team_id: _t, ...expected } = UPDATE_BODIES[c.key]();
         for (const name of Object.keys(TINES_INHERITED_DEFAULTS)) delete expected[name];
-        expect(sent.bodies).to.deep.equal([{ ...expected, live_credential_id: 7, description: "its own" }]);
+        expect(sent.bodies).to.deep.equal([
+          {
+            ...expected,
+            live_credential_id: 7,
+            description: "its own",
+            folder_id: 5,
+            metadata: { env: "prod" },
+          },
+        ]);
       });
     }
   });
