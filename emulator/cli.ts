@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // credentials-emulator: runs the local Tines + Twilio credentials API emulator until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
-import { startEmulator, type EmulatorOptions, type RequestLogEntry } from "./index";
+import {
+  startEmulator,
+  TINES_PUT_SEMANTICS,
+  type EmulatorOptions,
+  type RequestLogEntry,
+  type TinesPutSemantics,
+} from "./index";
 
 export const DEFAULT_CLI_PORT = 4010;
 
@@ -21,6 +27,7 @@ Options (flags win over environment variables):
   --twilio-subaccount <AC…>  extra AccountSid accepted on create (repeatable)
   --state-file <path>        persist records as JSON (holds secrets in clear) [env EMULATOR_STATE_FILE]
   --seed <n>                 seed for probabilistic faults      [env EMULATOR_SEED, default 1]
+  --tines-put <replace|merge> what a Tines PUT does with fields it leaves out [env EMULATOR_TINES_PUT, default replace]
   --log-requests             print one line per request (method, path, status, fault, duration)
   -h, --help                 print this help
 
@@ -57,6 +64,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       "twilio-subaccount": { type: "string", multiple: true },
       "state-file": { type: "string" },
       seed: { type: "string" },
+      "tines-put": { type: "string" },
       "log-requests": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -86,6 +94,13 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (stateFile !== undefined) options.stateFile = stateFile;
   const seed = pick(values.seed, "EMULATOR_SEED");
   if (seed !== undefined) options.seed = integer("--seed", seed);
+  const tinesPut = pick(values["tines-put"], "EMULATOR_TINES_PUT");
+  if (tinesPut !== undefined) {
+    if (!(TINES_PUT_SEMANTICS as readonly string[]).includes(tinesPut)) {
+      throw new Error(`--tines-put must be one of ${TINES_PUT_SEMANTICS.join(", ")}, got "${tinesPut}"`);
+    }
+    options.tinesPut = tinesPut as TinesPutSemantics;
+  }
   return { help: values.help === true, logRequests: values["log-requests"] === true, options };
 }
 
@@ -133,6 +148,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   if (s.twilioSubaccounts && s.twilioSubaccounts.length > 0) {
     lines.push(`  Twilio subaccounts accepted as AccountSid: ${s.twilioSubaccounts.join(", ")}`);
   }
+  lines.push(
+    `  Tines PUT:   ${s.tinesPut} (fields a PUT leaves out ${s.tinesPut === "merge" ? "keep their value" : "go back to their default"})`,
+  );
   lines.push(`  Control API: ${emulator.url}/_emulator/state  (log, faults, reset: see --help)`);
   if (s.stateFile) lines.push(`  State file:  ${s.stateFile}  (contains the stored secrets in clear)`);
   lines.push("", "# Point the providers at this emulator (paste into a POSIX shell):");

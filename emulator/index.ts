@@ -15,7 +15,14 @@ import {
   type ApiResponse,
 } from "./http";
 import { loadStateFile, saveStateFile } from "./state";
-import { TinesStore, TinesValidationError, handleTines, tinesErrorResponse, tinesPublicView } from "./tines";
+import {
+  TINES_PUT_SEMANTICS,
+  TinesStore,
+  TinesValidationError,
+  handleTines,
+  tinesErrorResponse,
+  tinesPublicView,
+} from "./tines";
 import {
   TWILIO_ACCOUNT_SID_RE,
   TWILIO_API_KEY_RE,
@@ -44,11 +51,12 @@ export type {
   TinesAwsAuthenticationType,
   TinesMode,
   TinesOwner,
+  TinesPutSemantics,
   TinesReadAccess,
   TinesRecord,
   TwilioRecord,
 } from "./types";
-export { TinesValidationError } from "./tines";
+export { TINES_PUT_SEMANTICS, TinesValidationError } from "./tines";
 export { TwilioApiError } from "./twilio";
 export { FAULT_KINDS, mulberry32 } from "./faults";
 
@@ -108,6 +116,10 @@ function resolveOptions(
       throw new TypeError(`emulator: twilioSubaccounts entries must match ^AC[0-9a-fA-F]{32}$, got "${sid}"`);
     }
   }
+  const tinesPut = options.tinesPut ?? "replace";
+  if (!TINES_PUT_SEMANTICS.includes(tinesPut)) {
+    throw new TypeError(`emulator: tinesPut must be one of ${TINES_PUT_SEMANTICS.join(", ")}`);
+  }
   const seed = options.seed ?? DEFAULT_SEED;
   if (typeof seed !== "number" || !Number.isFinite(seed))
     throw new TypeError("emulator: seed must be a number");
@@ -119,6 +131,7 @@ function resolveOptions(
     twilioAccountSid,
     twilioAuthToken,
     twilioSubaccounts,
+    tinesPut,
     seed,
   };
 }
@@ -147,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       saveStateFile(settings.stateFile, { version: 1, tines: tines.snapshot(), twilio: twilio.snapshot() });
     }
   };
-  const tines = new TinesStore(persist);
+  const tines = new TinesStore(persist, settings.tinesPut);
   const twilio = new TwilioStore(
     {
       accountSid: settings.twilioAccountSid,

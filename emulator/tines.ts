@@ -4,6 +4,7 @@ import { isPlainObject, mediaType, safeEqual, type ApiRequest, type ApiResponse 
 import type {
   TinesAwsAuthenticationType,
   TinesMode,
+  TinesPutSemantics,
   TinesOwner,
   TinesReadAccess,
   TinesRecord,
@@ -11,6 +12,7 @@ import type {
 
 export const TINES_BASE_PATH = "/api/v1/user_credentials";
 export const TINES_MODES: readonly TinesMode[] = ["TEXT", "JWT", "AWS"];
+export const TINES_PUT_SEMANTICS: readonly TinesPutSemantics[] = ["replace", "merge"];
 export const TINES_READ_ACCESS: readonly TinesReadAccess[] = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"];
 export const TINES_AWS_AUTH_TYPES: readonly TinesAwsAuthenticationType[] = [
   "KEY",
@@ -320,6 +322,15 @@ export function tinesPublicView(rec: TinesRecord): Record<string, unknown> {
 
 // ---- the store ----
 
+/** The record with the changes laid over it (id, timestamps and slug are the store's own). */
+function mergedInto(existing: TinesRecord, changes: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...structuredClone(existing) };
+  for (const [k, v] of Object.entries(changes)) {
+    if (k !== "id" && k !== "created_at" && k !== "updated_at" && k !== "slug") merged[k] = v;
+  }
+  return merged;
+}
+
 export interface TinesSnapshot {
   nextId: number;
   records: TinesRecord[];
@@ -330,7 +341,11 @@ export class TinesStore {
   private nextId = 1;
   private lastMs = 0;
 
-  constructor(private readonly onChange: () => void) {}
+  constructor(
+    private readonly onChange: () => void,
+    /** What a PUT does with the fields it leaves out: see EmulatorOptions.tinesPut. */
+    private readonly putSemantics: TinesPutSemantics = "replace",
+  ) {}
 
   /** ISO timestamp with milliseconds, strictly increasing so every write moves `updated_at`. */
   private timestamp(): string {
@@ -363,11 +378,17 @@ export class TinesStore {
     return structuredClone(rec);
   }
 
-  /** PUT semantics (mode/team checks are the handler's); throws TinesValidationError. */
-  replace(id: number, body: Record<string, unknown>): TinesRecord | undefined {
+  /**
+   * PUT (mode/team checks are the handler's): "replace" sends absent fields back to their default,
+   * "merge" keeps them. Throws TinesValidationError.
+   */
+  put(id: number, body: Record<string, unknown>): TinesRecord | undefined {
     const existing = this.records.get(id);
     if (!existing) return undefined;
-    const { errors, content } = buildTinesContent(body, { existing });
+    const { errors, content } = buildTinesContent(
+      this.putSemantics === "merge" ? mergedInto(existing, body) : body,
+      { existing },
+    );
     if (!content) throw new TinesValidationError(errors);
     return this.store(existing, content);
   }
@@ -376,11 +397,7 @@ export class TinesStore {
   patch(id: number, patch: Record<string, unknown>): TinesRecord {
     const existing = this.records.get(id);
     if (!existing) throw new Error(`Tines credential ${id} does not exist`);
-    const merged: Record<string, unknown> = { ...structuredClone(existing) };
-    for (const [k, v] of Object.entries(patch)) {
-      if (k !== "id" && k !== "created_at" && k !== "updated_at" && k !== "slug") merged[k] = v;
-    }
-    const { errors, content } = buildTinesContent(merged, { existing });
+    const { errors, content } = buildTinesContent(mergedInto(existing, patch), { existing });
     if (!content) throw new TinesValidationError(errors);
     return this.store(existing, content);
   }
@@ -530,7 +547,7 @@ export function handleTines(req: ApiRequest, ctx: TinesHandlerContext): ApiRespo
     }
     if (errors.length > 0) return unprocessable(errors);
     try {
-      const updated = store.replace(id, body);
+      const updated = store.put(id, body);
       return updated ? { status: 200, body: tinesPublicView(updated) } : notFound();
     } catch (err) {
       return validationResponse(err);

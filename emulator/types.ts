@@ -21,6 +21,12 @@ export interface EmulatorOptions {
   seed?: number;
   /** Extra account SIDs accepted for the Twilio `AccountSid` parameter (subaccounts). */
   twilioSubaccounts?: string[];
+  /**
+   * What a Tines PUT does with the fields its body leaves out (the docs do not settle it):
+   * "replace" (the default) puts each back to its documented default, "merge" keeps its value.
+   * Secrets and fields without a default are kept either way.
+   */
+  tinesPut?: TinesPutSemantics;
   /** Called with a copy of each log entry as it is recorded (e.g. to print a request trace). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -61,6 +67,7 @@ export interface FaultRule {
 }
 
 export type TinesMode = "TEXT" | "JWT" | "AWS";
+export type TinesPutSemantics = "replace" | "merge";
 export type TinesReadAccess = "TEAM" | "GLOBAL" | "SPECIFIC_TEAMS";
 export type TinesAwsAuthenticationType = "KEY" | "ROLE" | "INSTANCE_PROFILE";
 
@@ -128,7 +135,9 @@ export interface Emulator {
   /** "http://127.0.0.1:<port>"; both APIs are served from this one origin. */
   readonly url: string;
   readonly port: number;
-  readonly settings: Required<Pick<EmulatorOptions, "tinesApiKey" | "twilioAccountSid" | "twilioAuthToken">> &
+  readonly settings: Required<
+    Pick<EmulatorOptions, "tinesApiKey" | "twilioAccountSid" | "twilioAuthToken" | "tinesPut">
+  > &
     EmulatorOptions;
   /** TINES_TENANT, TINES_API_KEY, TWILIO_ACCOUNTS_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN. */
   env(): Record<string, string>;

@@ -8,7 +8,11 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The property the dynamic provider host adds to every input bag; never sent to an API. */
 export const PROVIDER_KEY = "__provider";
 
-export type Kind = "string" | "integer" | "boolean" | "stringList" | "integerList" | "object" | "timestamp";
+/**
+ * `id` / `idList`: integers naming a record (team, folder, credential, user), so positive; the
+ * numeric string "42" is accepted and canonicalised to 42.
+ */
+export type Kind = "string" | "id" | "boolean" | "stringList" | "idList" | "object" | "timestamp";
 
 export type Inputs = Record<string, unknown>;
 
@@ -26,8 +30,18 @@ export interface Field {
   oneOf?: readonly string[];
   /** Extra rule for a present, known value: returns the reason it is broken. */
   rule?: (value: unknown) => string | undefined;
-  /** The value the server uses when the field is not sent; an unset input equals it in diff. */
+  /**
+   * The documented value of a field that is not given. An unset input means this value: diff
+   * compares the stored value with it, and an update sends it explicitly, so the update is right
+   * whether the service's PUT replaces the record or merges into it. An optional field without one
+   * says why in a comment (no value is ever sent for it when unset; its stored value is left alone).
+   */
   serverDefault?: unknown;
+  /**
+   * A test credential (see CredentialSpec.isTestCredential) takes it from its live credential when
+   * not declared: then an unset input is left alone rather than meaning `serverDefault`.
+   */
+  inheritedByTestCredential?: boolean;
 }
 
 export type FieldTable = Readonly<Record<string, Field>>;
@@ -55,14 +69,43 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/;
 
-export function isIsoTimestamp(value: string): boolean {
-  return ISO_8601.test(value) && !Number.isNaN(Date.parse(value));
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/** A real calendar date-time: `Date.parse` would roll 2030-02-31 over to March, so check each part. */
+export function isIsoTimestamp(value: string): boolean {
+  const m = ISO_8601.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, , , offsetHour, offsetMinute] = m
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetHour < 24 &&
+    offsetMinute < 60 &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+/** Length as a person (and the services) count it: code points, so an emoji is one character. */
+export const characterCount = (text: string) => [...text].length;
+
+/** A rule: at most `limit` characters. */
+export const maxCharacters = (limit: number) => (value: unknown) =>
+  characterCount(value as string) > limit ? `must be at most ${limit} characters` : undefined;
+
 /**
- * Checks one value against its kind. Returns the value in canonical form (an integer given as a
+ * Checks one value against its kind. Returns the value in canonical form (an id given as a
  * numeric string becomes a number) or a failure reason.
  */
 function checkKind(field: Field, value: unknown): { value: unknown } | { reason: string } {
@@ -75,18 +118,20 @@ function checkKind(field: Field, value: unknown): { value: unknown } | { reason:
         : { reason: "must be an ISO 8601 date-time such as 2030-01-31T12:00:00Z" };
     case "boolean":
       return typeof value === "boolean" ? { value } : { reason: `must be a boolean, got ${describe(value)}` };
-    case "integer":
-      return toInteger(value) ?? { reason: `must be an integer, got ${describe(value)}` };
+    case "id": {
+      const id = toInteger(value);
+      if (!id) return { reason: `must be an integer, got ${describe(value)}` };
+      return id.value > 0 ? id : { reason: "must be a positive integer (an id)" };
+    }
     case "stringList":
       return Array.isArray(value) && value.every((v) => typeof v === "string")
         ? { value }
         : { reason: "must be a list of strings" };
-    case "integerList": {
-      if (!Array.isArray(value)) return { reason: "must be a list of integers" };
-      const items = value.map(toInteger);
-      return items.every((i) => i !== undefined)
+    case "idList": {
+      const items = Array.isArray(value) ? value.map(toInteger) : [undefined];
+      return items.every((i) => i !== undefined && i.value > 0)
         ? { value: items.map((i) => i!.value) }
-        : { reason: "must be a list of integers" };
+        : { reason: "must be a list of positive integers (ids)" };
     }
     case "object":
       return isPlainObject(value) ? { value } : { reason: `must be an object, got ${describe(value)}` };
@@ -145,11 +190,11 @@ export function sameValue(kind: Kind, a: unknown, b: unknown): boolean {
   if (kind === "timestamp" && typeof a === "string" && typeof b === "string") {
     return Date.parse(a) === Date.parse(b);
   }
-  if ((kind === "stringList" || kind === "integerList") && Array.isArray(a) && Array.isArray(b)) {
+  if ((kind === "stringList" || kind === "idList") && Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && deepEqual([...a].sort(), [...b].sort());
   }
   const scalar = (v: unknown) => typeof v === "number" || typeof v === "string";
-  if (kind === "integer" && scalar(a) && scalar(b)) return Number(a) === Number(b);
+  if (kind === "id" && scalar(a) && scalar(b)) return Number(a) === Number(b);
   return deepEqual(a, b);
 }
 
@@ -164,6 +209,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return keys.length === otherKeys.length && keys.every((k) => deepEqual(a[k], b[k]));
   }
   return false;
+}
+
+/**
+ * What an unset input stands for: its documented default, or nothing (the service's value is left
+ * alone) when it has none or, on a test credential, when the live credential supplies it.
+ */
+export function unsetMeans(field: Field, testCredential: boolean): { value: unknown } | undefined {
+  if (field.serverDefault === undefined) return undefined;
+  if (testCredential && field.inheritedByTestCredential) return undefined;
+  return { value: field.serverDefault };
 }
 
 /** Names of the fields marked secret in a table. */

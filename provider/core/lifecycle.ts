@@ -8,11 +8,13 @@ import {
   declaredInputs,
   FieldTable,
   Inputs,
+  given,
   isUnknown,
   PROVIDER_KEY,
   sameValue,
   secretNames,
   checkFields,
+  unsetMeans,
 } from "./fields";
 import { ApiError } from "./http";
 
@@ -50,6 +52,11 @@ export interface CredentialSpec {
   updateBody(inputs: Inputs): Record<string, unknown>;
   /** Why a credential the service answered with is not of this kind (wrong mode), if it is not. */
   wrongKind(record: ApiRecord, inputs: Inputs): string | undefined;
+  /**
+   * Whether these inputs describe a test credential, which takes every field marked
+   * `inheritedByTestCredential` from its live credential unless declared.
+   */
+  isTestCredential?(inputs: Inputs): boolean;
   /** Brings alternative spellings of the same input to one form before diffing. */
   normalizeForDiff?(inputs: Inputs): Inputs;
   /**
@@ -112,20 +119,17 @@ export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news:
   const normalize = spec.normalizeForDiff ?? ((i: Inputs) => i);
   const before = normalize(declaredInputs(olds));
   const after = normalize(declaredInputs(news));
+  const testCredential = spec.isTestCredential?.(after) ?? false;
   const changed: string[] = [];
   for (const [name, field] of Object.entries(spec.inputs)) {
     if (name === ADOPT) continue;
     const next = after[name];
     const prev = before[name];
     if (next === undefined) {
-      // An unset input leaves the server's value alone unless the field has a documented default,
-      // which the whole-record update then restores.
-      const atDefault =
-        prev === undefined ||
-        prev === null ||
-        field.serverDefault === undefined ||
-        sameValue(field.kind, prev, field.serverDefault);
-      if (!atDefault) changed.push(name);
+      // An unset input stands for its documented default, which the update then sends; a stored
+      // value the service did not report (null/absent) is taken to be at the default.
+      const meant = unsetMeans(field, testCredential);
+      if (meant && given(prev) && !sameValue(field.kind, prev, meant.value)) changed.push(name);
     } else if (isUnknown(next) || !sameValue(field.kind, next, prev)) {
       changed.push(name);
     }
@@ -154,6 +158,24 @@ export function requestBody(fields: FieldTable, inputs: Inputs): Record<string, 
   return body;
 }
 
+/**
+ * An update body: every declared input, and the documented default of every unset one that has
+ * one, so that the result is the declared state whether the service's PUT replaces the whole
+ * record or merges the body into it. Fields a test credential inherits are left out when unset.
+ */
+export function updateRequestBody(
+  fields: FieldTable,
+  inputs: Inputs,
+  testCredential: boolean,
+): Record<string, unknown> {
+  const body = requestBody(fields, inputs);
+  for (const field of Object.values(fields)) {
+    const meant = unsetMeans(field, testCredential);
+    if (field.api && !(field.api in body) && meant) body[field.api] = meant.value;
+  }
+  return body;
+}
+
 /** The state to store: the declared inputs, overlaid with every field the service returned. */
 export function outputsFrom(spec: CredentialSpec, inputs: Inputs, record: ApiRecord): Inputs {
   const outs: Inputs = { ...declaredInputs(inputs) };
@@ -164,6 +186,21 @@ export function outputsFrom(spec: CredentialSpec, inputs: Inputs, record: ApiRec
     }
   }
   return outs;
+}
+
+/**
+ * The inputs to write: for a test credential, each inherited field it does not declare is sent
+ * with its stored value, so the update leaves it as it is whether the PUT replaces or merges.
+ */
+function withInherited(spec: CredentialSpec, stored: Inputs, inputs: Inputs): Inputs {
+  if (!spec.isTestCredential?.(inputs)) return inputs;
+  const out = { ...inputs };
+  for (const [name, field] of Object.entries(spec.inputs)) {
+    if (field.inheritedByTestCredential && out[name] === undefined && given(stored[name])) {
+      out[name] = stored[name];
+    }
+  }
+  return out;
 }
 
 function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
@@ -186,7 +223,8 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
   const wrong = spec.wrongKind(existing, inputs);
   if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
   remember(spec, id);
-  const record = await api.update(id, spec.updateBody(inputs), secrets);
+  const current = outputsFrom(spec, {}, existing);
+  const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
   return { id, outs: outputsFrom(spec, inputs, record) };
 }
 
@@ -306,10 +344,11 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       return { id, props: outs };
     },
 
-    async update(id, _olds, news) {
+    async update(id, olds, news) {
       remember(spec, id);
       const inputs = declaredInputs(news);
-      const record = await spec.connect().update(id, spec.updateBody(inputs), secretValues(spec, inputs));
+      const body = spec.updateBody(withInherited(spec, declaredInputs(olds), inputs));
+      const record = await spec.connect().update(id, body, secretValues(spec, inputs));
       return { outs: outputsFrom(spec, inputs, record) };
     },
 

@@ -26,14 +26,20 @@ function awsRules(inputs: Inputs): CheckFailure[] {
 
 export const tinesAwsSpec = tinesSpec("AWS", {
   inputs: {
+    // No documented way clears a stored key pair, so leaving KEY (or coming to it) makes a new
+    // credential: no key the user dropped stays usable in Tines.
     awsAuthenticationType: {
       api: "aws_authentication_type",
       kind: "string",
       required: true,
+      replaces: true,
       oneOf: AWS_AUTHENTICATION_TYPES,
     },
+    /** No default (none documented, and no way to clear one): required for KEY. */
     awsAccessKey: { api: "aws_access_key", kind: "string" },
+    /** A secret: never read back, so no default to compare with. */
     awsSecretKey: { api: "aws_secret_key", kind: "string", secret: true, rule: nonEmpty },
+    /** No default (none documented): required for ROLE. */
     awsAssumedRoleArn: {
       api: "aws_assumed_role_arn",
       kind: "string",

@@ -1,36 +1,62 @@
 // What every Tines credential mode shares: the common request fields, the response fields, the
 // common rules, and how a mode's descriptor is assembled from them.
 import { CheckFailure, FieldTable, given, Inputs, known, nonEmpty } from "../core/fields";
-import { CredentialSpec, requestBody } from "../core/lifecycle";
+import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
 import { tinesApi } from "./client";
 
 export const READ_ACCESS = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
 
-/** Request fields documented for every mode (TEXT, JWT, AWS). */
+/**
+ * Request fields documented for every mode (TEXT, JWT, AWS). Defaults are the create pages'
+ * (`read_access`, `shared_team_slugs`, `description`, `expires_at`, `expiry_notifications_enabled`)
+ * or, where the page states none, what every recorded answer holds for a credential created
+ * without the field (`folder_id` null, which the Update page calls the root folder; `metadata` {},
+ * `allowed_hosts` [], no recipients). The fields a test credential inherits are the ones the create
+ * page says default to the live credential's (team, folder, read access, description) plus the
+ * metadata and allowed hosts it is also seen to carry over.
+ */
 export const commonInputs: FieldTable = {
   name: { api: "name", kind: "string", required: true, rule: nonEmpty },
-  teamId: { api: "team_id", kind: "integer", replaces: true },
-  folderId: { api: "folder_id", kind: "integer", serverDefault: null },
-  readAccess: { api: "read_access", kind: "string", oneOf: READ_ACCESS, serverDefault: "TEAM" },
-  sharedTeamSlugs: { api: "shared_team_slugs", kind: "stringList", serverDefault: [] },
-  description: { api: "description", kind: "string", serverDefault: "" },
-  metadata: { api: "metadata", kind: "object", serverDefault: {} },
-  allowedHosts: { api: "allowed_hosts", kind: "stringList", serverDefault: [] },
-  liveCredentialId: { api: "live_credential_id", kind: "integer", replaces: true },
+  /** No default: required for a normal credential, inherited by a test credential; a change replaces. */
+  teamId: { api: "team_id", kind: "id", replaces: true },
+  folderId: { api: "folder_id", kind: "id", serverDefault: null, inheritedByTestCredential: true },
+  readAccess: {
+    api: "read_access",
+    kind: "string",
+    oneOf: READ_ACCESS,
+    serverDefault: "TEAM",
+    inheritedByTestCredential: true,
+  },
+  sharedTeamSlugs: {
+    api: "shared_team_slugs",
+    kind: "stringList",
+    serverDefault: [],
+    inheritedByTestCredential: true,
+  },
+  description: { api: "description", kind: "string", serverDefault: "", inheritedByTestCredential: true },
+  metadata: { api: "metadata", kind: "object", serverDefault: {}, inheritedByTestCredential: true },
+  allowedHosts: {
+    api: "allowed_hosts",
+    kind: "stringList",
+    serverDefault: [],
+    inheritedByTestCredential: true,
+  },
+  /** No default: it makes the credential a test credential; a change replaces. */
+  liveCredentialId: { api: "live_credential_id", kind: "id", replaces: true },
   expiresAt: { api: "expires_at", kind: "timestamp", serverDefault: null },
   expiryNotificationsEnabled: { api: "expiry_notifications_enabled", kind: "boolean", serverDefault: false },
   credentialNotificationRecipientUserIds: {
     api: "credential_notification_recipient_user_ids",
-    kind: "integerList",
+    kind: "idList",
     serverDefault: [],
   },
-  /** The id of an existing credential to manage instead of creating one. */
-  adoptId: { kind: "integer" },
+  /** The id of an existing credential to manage instead of creating one. Provider-only: no default. */
+  adoptId: { kind: "id" },
 };
 
 /** Response fields every mode answers with (older tenants omit owner and restriction_type). */
 export const commonOutputs: FieldTable = {
-  credentialId: { api: "id", kind: "integer" },
+  credentialId: { api: "id", kind: "id" },
   mode: { api: "mode", kind: "string" },
   slug: { api: "slug", kind: "string" },
   createdAt: { api: "created_at", kind: "timestamp" },
@@ -78,8 +104,10 @@ export function tinesSpec(
   own: { inputs: FieldTable; outputs?: FieldTable; rules?: (inputs: Inputs) => CheckFailure[] },
 ): CredentialSpec {
   const inputs = { ...commonInputs, ...own.inputs };
-  // PUT is not a partial update: every call carries the whole desired state and the mode.
-  const body = (values: Inputs) => ({ ...requestBody(inputs, values), mode });
+  // A create sends what is declared (the service fills in defaults, or the live credential's
+  // values for a test credential). An update carries the whole desired state and the mode, so it
+  // is right whether PUT replaces the record or merges into it.
+  const isTestCredential = (values: Inputs) => given(values.liveCredentialId);
   return {
     label: `Tines ${mode} credential`,
     inputs,
@@ -87,8 +115,9 @@ export function tinesSpec(
     idField: "id",
     rules: (values) => [...commonRules(values), ...(own.rules?.(values) ?? [])],
     connect: () => tinesApi(mode),
-    createBody: body,
-    updateBody: body,
+    isTestCredential,
+    createBody: (values) => ({ ...requestBody(inputs, values), mode }),
+    updateBody: (values) => ({ ...updateRequestBody(inputs, values, isTestCredential(values)), mode }),
     wrongKind: (record, values) => {
       if (record.mode !== undefined && record.mode !== mode) {
         return `is a ${String(record.mode)} credential, not ${mode}`;

@@ -57,8 +57,14 @@ function jwtRules(inputs: Inputs): CheckFailure[] {
 export const tinesJwtSpec = tinesSpec("JWT", {
   inputs: {
     jwtAlgorithm: { api: "jwt_algorithm", kind: "string", required: true, oneOf: JWT_ALGORITHMS },
-    jwtPayload: { api: "jwt_payload", kind: "object" },
-    jwtAutoGenerateTimeClaims: { api: "jwt_auto_generate_time_claims", kind: "boolean" },
+    // The create page states no default for these two; the neutral values (no claims, none
+    // generated) are what a credential created without them holds.
+    jwtPayload: { api: "jwt_payload", kind: "object", serverDefault: {} },
+    jwtAutoGenerateTimeClaims: {
+      api: "jwt_auto_generate_time_claims",
+      kind: "boolean",
+      serverDefault: false,
+    },
     jwtPrivateKey: { api: "jwt_private_key", kind: "string", required: true, secret: true, rule: nonEmpty },
   },
   rules: jwtRules,

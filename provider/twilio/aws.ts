@@ -1,6 +1,6 @@
 // Twilio AWS credential: an AWS key pair stored in Twilio (Credentials/AWS).
-import { CheckFailure, given, Inputs, isUnknown, nonEmpty } from "../core/fields";
-import { CredentialSpec, requestBody } from "../core/lifecycle";
+import { CheckFailure, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
+import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
 import { twilioApi } from "./client";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -15,6 +15,7 @@ function keyPairProblem(value: unknown): string | undefined {
     : "must be AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY with both parts non-empty";
 }
 
+// Only friendlyName can be updated; every other input replaces, so needs no default.
 const inputs = {
   credentials: { api: "Credentials", kind: "string", secret: true, replaces: true, rule: keyPairProblem },
   awsAccessKeyId: { kind: "string", replaces: true, rule: nonEmpty },
@@ -24,7 +25,7 @@ const inputs = {
     returnedAs: "friendly_name",
     kind: "string",
     serverDefault: "",
-    rule: (v) => ((v as string).length > 64 ? "must be at most 64 characters" : undefined),
+    rule: maxCharacters(64),
   },
   accountSid: {
     api: "AccountSid",
@@ -84,7 +85,7 @@ export const twilioAwsSpec: CredentialSpec = {
   connect: twilioApi,
   createBody: (values) => ({ ...requestBody(inputs, values), Credentials: joinedCredentials(values) }),
   // The update endpoint takes FriendlyName only; an unset name is cleared.
-  updateBody: (values) => ({ FriendlyName: values.friendlyName ?? "" }),
+  updateBody: (values) => updateRequestBody({ friendlyName: inputs.friendlyName }, values, false),
   wrongKind: (record, values) =>
     values.accountSid !== undefined &&
     record.account_sid !== undefined &&

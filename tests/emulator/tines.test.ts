@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { expect } from "chai";
 import { startEmulator, TinesValidationError, type Emulator } from "../../emulator";
+import { parseCliArgs } from "../../emulator/cli";
 
 const BASE = "/api/v1/user_credentials";
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -473,6 +474,79 @@ describe("emulator: Tines user_credentials", function () {
       const res = await api.put(`${BASE}/42`, { mode: "TEXT" });
       expect(res.status).to.equal(404);
       expect(res.data).to.deep.equal({ error: "Not Found" });
+    });
+  });
+
+  describe('PUT with tinesPut: "merge" (fields left out keep their value)', function () {
+    let merging: Emulator;
+    let put: AxiosInstance;
+    before(async function () {
+      merging = await startEmulator({ tinesPut: "merge", tinesApiKey: "merge-key" });
+      put = axios.create({
+        baseURL: merging.url,
+        validateStatus: () => true,
+        headers: { Authorization: "Bearer merge-key" },
+      });
+    });
+    after(async function () {
+      await merging.stop();
+    });
+
+    it("keeps every field the body leaves out, changes the ones it sends", async function () {
+      const before = merging.tines.seed({
+        name: "orig",
+        mode: "JWT",
+        team_id: 4,
+        jwt_algorithm: "HS256",
+        jwt_private_key: "jwt-secret-merge",
+        jwt_payload: { iss: "a" },
+        jwt_auto_generate_time_claims: true,
+        folder_id: 2,
+        read_access: "SPECIFIC_TEAMS",
+        shared_team_slugs: ["a"],
+        description: "d",
+        metadata: { k: "v" },
+        expires_at: "2031-01-01T00:00:00.000Z",
+      });
+      const res = await put.put(`${BASE}/${before.id}`, { mode: "JWT", description: "d2", jwt_payload: {} });
+      expect(res.status).to.equal(200);
+      expect(res.data).to.deep.include({
+        name: "orig",
+        description: "d2",
+        jwt_payload: {},
+        jwt_auto_generate_time_claims: true,
+        folder_id: 2,
+        read_access: "SPECIFIC_TEAMS",
+        shared_team_slugs: ["a"],
+        metadata: { k: "v" },
+        expires_at: "2031-01-01T00:00:00.000Z",
+      });
+      expect(merging.tines.get(before.id)?.jwt_private_key).to.equal("jwt-secret-merge");
+    });
+
+    it("still requires mode and refuses a mode or team change", async function () {
+      const before = merging.tines.seed({ name: "n", mode: "TEXT", team_id: 4, value: "v-merge" });
+      expectFieldError(await put.put(`${BASE}/${before.id}`, { name: "x" }), "mode");
+      expectFieldError(await put.put(`${BASE}/${before.id}`, { mode: "TEXT", team_id: 5 }), "team_id");
+    });
+
+    it("the option is checked: anything but replace or merge is refused", async function () {
+      let error: unknown;
+      try {
+        await startEmulator({ tinesPut: "patch" as "merge" });
+      } catch (e) {
+        error = e;
+      }
+      expect(String(error)).to.match(/tinesPut must be one of replace, merge/);
+      expect(emu.settings.tinesPut).to.equal("replace");
+      expect(merging.settings.tinesPut).to.equal("merge");
+    });
+
+    it("the CLI takes --tines-put and EMULATOR_TINES_PUT", function () {
+      expect(parseCliArgs(["--tines-put", "merge"], {}).options.tinesPut).to.equal("merge");
+      expect(parseCliArgs([], { EMULATOR_TINES_PUT: "merge" }).options.tinesPut).to.equal("merge");
+      expect(parseCliArgs([], {}).options.tinesPut).to.equal(undefined);
+      expect(() => parseCliArgs(["--tines-put", "patch"], {})).to.throw(/--tines-put must be one of/);
     });
   });
 

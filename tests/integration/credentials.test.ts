@@ -822,3 +822,141 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
     });
   });
 });
+
+// Tines' docs do not settle whether a PUT replaces the record or merges the body into it, so the
+// update-focused lifecycle runs against the emulator in both modes; the provider must leave the
+// same state behind either way.
+for (const tinesPut of ["replace", "merge"] as const) {
+  describe(`Tines updates through the engine path, emulator tinesPut=${tinesPut}`, function () {
+    this.timeout(120_000);
+    let emulator: Emulator;
+    let engine: EngineHarness;
+    let dir: string;
+    let decls: Decl[] = [];
+    const write = (next: Decl[]) => {
+      decls = next;
+      fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources: next }));
+    };
+    const up = () => engine.up(path.join(dir, "program.js"));
+    const ops = (r: { steps: { urn: string; op: string }[] }) => {
+      const out: Record<string, string> = {};
+      for (const s of r.steps) out[s.urn.split("::").pop()!] ??= s.op;
+      return out;
+    };
+    const TYPES: Partial<Record<Cls, string>> = {
+      TinesTextCredential: T.text,
+      TinesJwtCredential: T.jwt,
+      TinesAwsCredential: T.aws,
+    };
+    const idOf = (name: string) =>
+      Number(engine.state.get(engine.urn(TYPES[decls.find((d) => d.name === name)!.cls]!, name))!.id);
+
+    before(async function () {
+      this.timeout(300_000);
+      const { programDir } = await installPackedPackage(repoRoot);
+      emulator = await startEmulator({ port: 0, tinesApiKey: TINES_API_KEY, tinesPut });
+      dir = fs.mkdtempSync(path.join(programDir, `put-${tinesPut}-`));
+      fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
+      engine = await EngineHarness.start({
+        programDir,
+        config: { "tines:tenant": emulator.url, "tines:apiKey": TINES_API_KEY },
+        secretConfigKeys: ["tines:apiKey"],
+      });
+    });
+    after(async () => {
+      await engine?.stop();
+      await emulator?.stop();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const declared = (): Decl[] => [
+      {
+        cls: "TinesTextCredential",
+        name: "live",
+        args: { name: "live", teamId: 2, folderId: 5, description: "live one", value: TEXT_SECRET },
+      },
+      {
+        cls: "TinesTextCredential",
+        name: "test",
+        args: { name: "test", value: TEXT_SECRET },
+        refs: { liveCredentialId: { from: "live", output: "credentialId" } },
+      },
+      {
+        cls: "TinesJwtCredential",
+        name: "jwt",
+        args: {
+          name: "jwt",
+          teamId: 2,
+          jwtAlgorithm: "RS256",
+          jwtPrivateKey: PEM,
+          jwtPayload: { iss: "harness" },
+          jwtAutoGenerateTimeClaims: true,
+        },
+      },
+      {
+        cls: "TinesAwsCredential",
+        name: "aws",
+        args: {
+          name: "aws",
+          teamId: 2,
+          awsAuthenticationType: "KEY",
+          awsAccessKey: "AKIAHARNESSKEY01",
+          awsSecretKey: AWS_SECRET,
+        },
+      },
+    ];
+
+    it("a test credential takes the live one's values and a second up shows no diff", async () => {
+      write(declared());
+      const created = await up();
+      expect(created.errors).to.deep.equal([]);
+      expect(emulator.tines.get(idOf("test"))).to.deep.include({ folder_id: 5, description: "live one" });
+      const again = await up();
+      expect(again.errors).to.deep.equal([]);
+      expect(Object.values(ops(again))).to.deep.equal(["same", "same", "same", "same"]);
+    });
+
+    it("removed inputs go back to their defaults; a test credential keeps what it inherited", async () => {
+      const next = declared();
+      delete next[2].args.jwtPayload;
+      delete next[2].args.jwtAutoGenerateTimeClaims;
+      next[1].args.value = TEXT_SECRET_2;
+      write(next);
+      const r = await up();
+      expect(r.errors).to.deep.equal([]);
+      expect(ops(r)).to.deep.include({ jwt: "update", test: "update", live: "same", aws: "same" });
+      expect(emulator.tines.get(idOf("jwt"))).to.deep.include({
+        jwt_payload: {},
+        jwt_auto_generate_time_claims: false,
+      });
+      expect(emulator.tines.get(idOf("test"))).to.deep.include({
+        folder_id: 5,
+        description: "live one",
+        value: TEXT_SECRET_2,
+      });
+      expect(Object.values(ops(await up()))).to.deep.equal(["same", "same", "same", "same"]);
+    });
+
+    it("switching AWS from KEY to INSTANCE_PROFILE replaces it: no stored key survives", async () => {
+      const oldId = idOf("aws");
+      const next = JSON.parse(JSON.stringify(decls)) as Decl[];
+      next[3].args = { name: "aws", teamId: 2, awsAuthenticationType: "INSTANCE_PROFILE" };
+      write(next);
+      const r = await up();
+      expect(r.errors).to.deep.equal([]);
+      expect(ops(r).aws).to.equal("replace");
+      expect(emulator.tines.get(oldId)).to.equal(undefined);
+      const stored = emulator.tines.list().filter((c) => c.mode === "AWS");
+      expect(stored).to.have.length(1);
+      expect(stored[0]).to.deep.include({
+        aws_authentication_type: "INSTANCE_PROFILE",
+        aws_access_key: null,
+      });
+      expect(stored[0].aws_secret_key).to.equal(undefined);
+      expectNoSecrets("state", JSON.stringify(engine.stateSnapshot()));
+      expectNoSecrets("host output", engine.hostOutput());
+      expect((await engine.destroy()).errors).to.deep.equal([]);
+      expect(emulator.tines.list()).to.deep.equal([]);
+    });
+  });
+}

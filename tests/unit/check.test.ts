@@ -144,7 +144,7 @@ describe("check", () => {
           ...valid(),
           credentialNotificationRecipientUserIds: [1, "x"],
         });
-        expectOnly(result, "credentialNotificationRecipientUserIds", /list of integers/);
+        expectOnly(result, "credentialNotificationRecipientUserIds", /list of positive integers/);
       });
 
       it("normalizes numeric strings for integer fields to numbers", async () => {
@@ -235,7 +235,7 @@ describe("check", () => {
           ["metadata", ["k"], /must be an object/],
           ["description", 5, /must be a string/],
           ["expiryNotificationsEnabled", "true", /must be a boolean/],
-          ["credentialNotificationRecipientUserIds", 5, /list of integers/],
+          ["credentialNotificationRecipientUserIds", 5, /list of positive integers/],
         ];
         for (const [field, value, reason] of cases) {
           const extra = field === "sharedTeamSlugs" ? { readAccess: "SPECIFIC_TEAMS" } : {};
@@ -257,6 +257,37 @@ describe("check", () => {
           const result = await check(c.provider, { ...valid(), expiresAt: ok });
           expectPass(result);
           expect(result.inputs.expiresAt).to.equal(ok);
+        }
+      });
+
+      it("expiresAt must be a real calendar date and time (Date.parse would roll it over)", async () => {
+        for (const bad of [
+          "2030-02-31T00:00:00Z",
+          "2030-04-31T00:00:00Z",
+          "2030-02-29T00:00:00Z", // 2030 is not a leap year
+          "2100-02-29T00:00:00Z", // nor is 2100 (divisible by 100)
+          "2030-01-00T00:00:00Z",
+          "2030-01-01T24:00:00Z",
+          "2030-01-01T12:60:00Z",
+          "2030-01-01T12:00:60Z",
+          "2030-01-01T12:00:00+24:00",
+        ]) {
+          expectOnly(await check(c.provider, { ...valid(), expiresAt: bad }), "expiresAt", /ISO 8601/);
+        }
+        for (const ok of ["2032-02-29T00:00:00Z", "2000-02-29T23:59:59Z", "2030-12-31T23:59:59.999-11:30"]) {
+          expectPass(await check(c.provider, { ...valid(), expiresAt: ok }));
+        }
+      });
+
+      it("every id must be positive: teamId, folderId, liveCredentialId, adoptId and the recipient ids", async () => {
+        for (const field of ["teamId", "folderId", "liveCredentialId", "adoptId"]) {
+          for (const bad of [0, -1, "0", "-7"]) {
+            expectOnly(await check(c.provider, { ...valid(), [field]: bad }), field, /positive/);
+          }
+        }
+        for (const bad of [[0], [1, -2], ["0"]]) {
+          const result = await check(c.provider, { ...valid(), credentialNotificationRecipientUserIds: bad });
+          expectOnly(result, "credentialNotificationRecipientUserIds", /list of positive integers/);
         }
       });
 
@@ -531,6 +562,14 @@ describe("check", () => {
     it("friendlyName is at most 64 characters", async () => {
       expectPass(await check(p, { credentials, friendlyName: "x".repeat(64) }));
       expectOnly(await check(p, { credentials, friendlyName: "x".repeat(65) }), "friendlyName", /at most 64/);
+      // Characters (code points), not UTF-16 units: an emoji is one character, two units.
+      expectPass(await check(p, { credentials, friendlyName: "🔑".repeat(40) }));
+      expectPass(await check(p, { credentials, friendlyName: "🔑".repeat(64) }));
+      expectOnly(
+        await check(p, { credentials, friendlyName: "🔑".repeat(65) }),
+        "friendlyName",
+        /at most 64/,
+      );
       expectOnly(await check(p, { credentials, friendlyName: 64 }), "friendlyName", /must be a string/);
     });
 

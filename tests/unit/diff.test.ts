@@ -4,6 +4,10 @@
 import { expect } from "chai";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
+import type { Field, FieldTable } from "../../provider/core/fields";
+import { tinesAwsSpec } from "../../provider/tines/aws";
+import { tinesJwtSpec } from "../../provider/tines/jwt";
+import { tinesTextSpec } from "../../provider/tines/text";
 import {
   AWS_ACCESS_KEY_ID,
   AWS_SECRET,
@@ -76,6 +80,27 @@ const TINES_OUTPUTS: Props = {
   testCredentialEnabled: false,
 };
 
+const TINES_FIELDS: Record<string, FieldTable> = {
+  tinesTextCredential: tinesTextSpec.inputs,
+  tinesJwtCredential: tinesJwtSpec.inputs,
+  tinesAwsCredential: tinesAwsSpec.inputs,
+};
+
+/** A valid value of the field that is not its default. */
+function notTheDefault(field: Field): unknown {
+  if (field.oneOf) return field.oneOf.find((v) => v !== field.serverDefault);
+  const samples: Record<Field["kind"], unknown> = {
+    string: "not-the-default",
+    id: 7,
+    boolean: true,
+    stringList: ["a.example.com"],
+    idList: [3],
+    object: { k: "v" },
+    timestamp: "2030-01-01T00:00:00Z",
+  };
+  return samples[field.kind];
+}
+
 type Row = [field: string, before: unknown, after: unknown, effect: "in-place" | "replace"];
 
 const COMMON_ROWS: Row[] = [
@@ -117,7 +142,7 @@ const TINES_TABLES: Record<string, { base: () => Props; rows: Row[] }> = {
       awsSecretKey: TINES_AWS_SECRET,
     }),
     rows: [
-      ["awsAuthenticationType", "KEY", "INSTANCE_PROFILE", "in-place"],
+      ["awsAuthenticationType", "KEY", "INSTANCE_PROFILE", "replace"],
       ["awsAccessKey", AWS_ACCESS_KEY_ID, "AKIAOTHER0000000000", "in-place"],
       ["awsSecretKey", TINES_AWS_SECRET, "rotated-aws-secret", "in-place"],
       [
@@ -233,6 +258,58 @@ describe("diff", () => {
         }
       });
 
+      it("removing any input with a documented default from a non-default value is an in-place change", async () => {
+        const withDefaults = Object.entries(TINES_FIELDS[c.key]).filter(
+          ([, f]) => f.serverDefault !== undefined,
+        );
+        expect(withDefaults.map(([name]) => name)).to.include.members(
+          c.key === "tinesJwtCredential" ? ["jwtPayload", "jwtAutoGenerateTimeClaims"] : ["description"],
+        );
+        for (const [name, field] of withDefaults) {
+          const result = await diff(p, "101", { ...olds(), [name]: notTheDefault(field) }, table.base());
+          expect(result, name).to.deep.include({ changes: true, replaces: [] });
+          const atDefault = await diff(p, "101", { ...olds(), [name]: field.serverDefault }, table.base());
+          expect(atDefault, name).to.deep.include({ changes: false, replaces: [] });
+        }
+      });
+
+      describe("a test credential (liveCredentialId set)", () => {
+        const testBase = () => {
+          const { teamId: _team, ...rest } = table.base();
+          return { ...rest, liveCredentialId: 7 };
+        };
+        /** What Tines stores for a test credential: the live credential's values, not the defaults. */
+        const inherited: Props = {
+          teamId: 2,
+          folderId: 5,
+          readAccess: "SPECIFIC_TEAMS",
+          sharedTeamSlugs: ["sec"],
+          description: "from the live credential",
+          metadata: { env: "prod" },
+          allowedHosts: ["api.example.com"],
+        };
+
+        it("a no-change re-run shows no diff, whatever it inherited", async () => {
+          expectNoChange(await diff(p, "101", { ...testBase(), ...olds(), ...inherited }, testBase()));
+        });
+
+        it("a declared value is its own: a change to it is an in-place change", async () => {
+          const o = { ...testBase(), ...olds(), ...inherited };
+          expectInPlace(await diff(p, "101", o, { ...testBase(), description: "its own" }));
+          expectNoChange(await diff(p, "101", o, { ...testBase(), description: inherited.description }));
+        });
+
+        it("removing a declared inherited field stops managing it: no change", async () => {
+          const o = { ...testBase(), ...olds(), ...inherited, description: "its own" };
+          expectNoChange(await diff(p, "101", o, testBase()));
+        });
+
+        it("fields a test credential does not inherit still go back to their default", async () => {
+          const o = { ...testBase(), ...olds(), ...inherited, expiryNotificationsEnabled: true };
+          expectInPlace(await diff(p, "101", o, testBase()));
+        });
+      });
+
       it("an unknown value is a change; an unknown replacing field replaces", async () => {
         for (const field of ["name", "description", "metadata", ...c.secretInputs]) {
           expectInPlace(await diff(p, "101", olds(), { ...table.base(), [field]: UNKNOWN }));
@@ -258,6 +335,29 @@ describe("diff", () => {
       });
     });
   }
+
+  describe("TinesAwsCredential: changing awsAuthenticationType replaces (no API call clears a stored key)", () => {
+    const p = providers.tinesAwsCredential;
+    const key = { name: "n", teamId: 2, awsAuthenticationType: "KEY", awsAccessKey: AWS_ACCESS_KEY_ID };
+    const role = {
+      name: "n",
+      teamId: 2,
+      awsAuthenticationType: "ROLE",
+      awsAssumedRoleArn: "arn:aws:iam::123456789012:role/a",
+    };
+    const profile = { name: "n", teamId: 2, awsAuthenticationType: "INSTANCE_PROFILE" };
+    for (const [from, to] of [
+      [key, role],
+      [key, profile],
+      [role, key],
+      [role, profile],
+    ]) {
+      it(`${from.awsAuthenticationType} -> ${to.awsAuthenticationType}`, async () => {
+        const result = await diff(p, "1", { ...from, awsSecretKey: TINES_AWS_SECRET }, to);
+        expect(result.replaces).to.include("awsAuthenticationType");
+      });
+    }
+  });
 
   describe("TinesAwsCredential: useStaticExternalId default", () => {
     it("unset vs the server's false is no change; unset vs true is a change", async () => {

@@ -14,21 +14,52 @@ import {
   TINES_AWS_SECRET,
   recordWithId,
   TINES_CASES,
+  jwtCase,
   twilioCase,
   useHttpSandbox,
 } from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
+/**
+ * The documented default of every optional Tines field that is not inherited by a test credential:
+ * a PUT carries them for unset inputs, so it is right whether the tenant's PUT replaces or merges.
+ */
+const TINES_DEFAULTS = {
+  expires_at: null,
+  expiry_notifications_enabled: false,
+  credential_notification_recipient_user_ids: [],
+};
+/** The defaults a test credential takes from its live credential instead. */
+const TINES_INHERITED_DEFAULTS = {
+  folder_id: null,
+  read_access: "TEAM",
+  shared_team_slugs: [],
+  description: "",
+  metadata: {},
+  allowed_hosts: [],
+};
+const JWT_DEFAULTS = { jwt_payload: {}, jwt_auto_generate_time_claims: false };
+
 /** The PUT/POST body each resource must send for its `inputs()` (the docs' names, plus mode). */
 const UPDATE_BODIES: Record<string, () => Record<string, unknown>> = {
-  tinesTextCredential: () => ({ name: "ci-token", team_id: 2, value: TEXT_VALUE, mode: "TEXT" }),
+  tinesTextCredential: () => ({
+    name: "ci-token",
+    team_id: 2,
+    value: TEXT_VALUE,
+    mode: "TEXT",
+    ...TINES_DEFAULTS,
+    ...TINES_INHERITED_DEFAULTS,
+  }),
   tinesJwtCredential: () => ({
     name: "ci-token",
     team_id: 2,
     jwt_algorithm: "RS256",
     jwt_private_key: keys().rsa,
     mode: "JWT",
+    ...TINES_DEFAULTS,
+    ...TINES_INHERITED_DEFAULTS,
+    ...JWT_DEFAULTS,
   }),
   tinesAwsCredential: () => ({
     name: "ci-token",
@@ -37,6 +68,9 @@ const UPDATE_BODIES: Record<string, () => Record<string, unknown>> = {
     aws_access_key: AWS_ACCESS_KEY_ID,
     aws_secret_key: TINES_AWS_SECRET,
     mode: "AWS",
+    use_static_external_id: false,
+    ...TINES_DEFAULTS,
+    ...TINES_INHERITED_DEFAULTS,
   }),
   twilioAwsCredential: () => ({ FriendlyName: "ci" }),
 };
@@ -331,6 +365,39 @@ describe("adopt, read, update, delete", () => {
       await c.provider.update(c.id, { ...PROVIDER, ...c.inputs() }, { ...PROVIDER, ...withoutName });
       expect(sent.bodies).to.deep.equal([{ FriendlyName: "" }]);
     });
+  });
+
+  describe("update: an unset input is sent as its documented default (right under a replacing or a merging PUT)", () => {
+    it("removing jwtPayload and jwtAutoGenerateTimeClaims sends {} and false", async () => {
+      const c = jwtCase;
+      const sent = captureWrite(c, c.id, 200, recordWithId(c, c.id));
+      const olds = { ...PROVIDER, ...c.inputs(), jwtPayload: { iss: "a" }, jwtAutoGenerateTimeClaims: true };
+      await c.provider.update(c.id, olds, { ...PROVIDER, ...c.inputs() });
+      expect(sent.bodies).to.have.length(1);
+      expect(sent.bodies[0]).to.deep.include({ jwt_payload: {}, jwt_auto_generate_time_claims: false });
+    });
+
+    for (const c of TINES_CASES) {
+      it(`${c.title}: a test credential sends what it declares, keeps what it inherited, no default for it`, async () => {
+        const sent = captureWrite(c, c.id, 200, recordWithId(c, c.id));
+        const { teamId: _team, ...rest } = c.inputs();
+        const news = { ...PROVIDER, ...rest, liveCredentialId: 7, description: "its own" };
+        // State holds what Tines answered: values taken from the live credential.
+        const olds = { ...news, teamId: 2, folderId: 5, metadata: { env: "prod" }, description: "live" };
+        await c.provider.update(c.id, olds, news);
+        const { team_id: _t, ...expected } = UPDATE_BODIES[c.key]();
+        for (const name of Object.keys(TINES_INHERITED_DEFAULTS)) delete expected[name];
+        expect(sent.bodies).to.deep.equal([
+          {
+            ...expected,
+            live_credential_id: 7,
+            description: "its own",
+            folder_id: 5,
+            metadata: { env: "prod" },
+          },
+        ]);
+      });
+    }
   });
 
   describe("update: Tines sends the whole desired state", () => {
