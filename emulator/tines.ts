@@ -47,6 +47,8 @@ export const TINES_OWNER: TinesOwner = {
 
 export const TINES_DEFAULT_PER_PAGE = 20;
 export const TINES_MAX_PER_PAGE = 500;
+/** `meta.next_page_number` on the last page, as Tines' own SDK recorded it (see listTines). */
+const LAST_PAGE_NEXT_PAGE_NUMBER = 1;
 
 export interface TinesFieldError {
   message: string;
@@ -598,7 +600,7 @@ function listTines(req: ApiRequest, ctx: TinesHandlerContext): ApiResponse {
     q.set("page", String(n));
     return `${ctx.baseUrl}${TINES_BASE_PATH}?${q.toString()}`;
   };
-  const nextPageNumber = page < pages ? page + 1 : null;
+  const hasNext = page < pages;
   return {
     status: 200,
     body: {
@@ -606,8 +608,11 @@ function listTines(req: ApiRequest, ctx: TinesHandlerContext): ApiResponse {
       meta: {
         current_page: pageUrl(page),
         previous_page: page > 1 ? pageUrl(page - 1) : null,
-        next_page: nextPageNumber === null ? null : pageUrl(nextPageNumber),
-        next_page_number: nextPageNumber,
+        next_page: hasNext ? pageUrl(page + 1) : null,
+        // Recorded (tines/go-sdk, a one-page list): the last page answers 1, not null. Whether a
+        // later last page also answers 1 or its own number is not recorded; 1 is inferred, and is
+        // also answered for an empty list and past the end. Clients must end at `next_page: null`.
+        next_page_number: hasNext ? page + 1 : LAST_PAGE_NEXT_PAGE_NUMBER,
         per_page: perPage,
         pages,
         count,

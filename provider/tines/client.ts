@@ -5,8 +5,126 @@ import { expectRecord, goneError, HttpClient } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/lifecycle";
 
 const BASE = "/api/v1/user_credentials";
+/** The documented maximum `per_page`. */
 const LIST_PAGE_SIZE = 500;
+/**
+ * The most distinct list pages one lost-create lookup reads: a list of up to 20 × 500 = 10,000
+ * credentials (in the team, or in the tenant without `teamId`) is searched in full. A longer one is
+ * searched from its end only as far as the created_at order observed proves the rest too old to
+ * match; beyond that the lookup fails naming this bound instead of concluding "nothing created"
+ * (which would send the create again and duplicate the credential).
+ */
 const LIST_MAX_PAGES = 20;
+
+/** The `page` query parameter of a list page URL such as `meta.current_page`, if it has one. */
+function pageNumberIn(url: unknown): number | undefined {
+  if (typeof url !== "string") return undefined;
+  try {
+    const page = new URL(url, "https://tenant.invalid").searchParams.get("page");
+    return page !== null && /^\d{1,15}$/.test(page) ? Number(page) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creation times in list order, or undefined when any is missing or unreadable. */
+function creationTimes(records: ApiRecord[]): number[] | undefined {
+  const times = records.map((r) => Date.parse(String(r.created_at)));
+  return times.every(Number.isFinite) ? times : undefined;
+}
+
+const nonDecreasing = (times: number[]) => times.every((t, i) => i === 0 || times[i - 1] <= t);
+
+/**
+ * Every credential of the list (of one team when `teamId` is set), read for a lost-create lookup.
+ * The list has no name filter and no documented order, so the end is found from `meta`, never from
+ * `next_page_number` (the recorded API answers 1 there on the last page): page 1 is the last when
+ * its `next_page` is null, `pages` is 1 or below, or `meta` is missing. Otherwise page 1 gives the
+ * number of pages and the rest is read from the last page backwards, where the newest credentials
+ * are if the list is in id order. Reading backwards also means a record moved down a page by a
+ * deletion during the walk lands on a page still to be read; page 1, read first, is read again
+ * at the end for that reason. Records are counted once by id, whatever pages repeat.
+ * The walk stops early only when that is provably safe: every record read so far is in ascending
+ * created_at order and the lowest page read starts before the lookup window (`since()`), so the
+ * pages between it and page 1 hold only older credentials. With more than LIST_MAX_PAGES pages and
+ * no such proof it throws an error naming the bound.
+ */
+async function listRecentFirst(
+  http: HttpClient,
+  teamId: number | undefined,
+  since: () => number,
+): Promise<ApiRecord[]> {
+  const byId = new Map<string, ApiRecord>();
+  const withoutId: ApiRecord[] = [];
+  const readPage = async (page: number) => {
+    const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
+    if (teamId !== undefined) query.team_id = teamId;
+    const response = await http.send({ method: "GET", path: BASE, query, idempotent: true });
+    const body = isPlainObject(response.data) ? response.data : {};
+    const records = (Array.isArray(body.user_credentials) ? body.user_credentials : []).filter(isPlainObject);
+    const meta = isPlainObject(body.meta) ? body.meta : undefined;
+    const answered = pageNumberIn(meta?.current_page);
+    if (answered !== undefined && answered !== page) {
+      throw new Error(
+        `GET ${BASE} page ${page} was answered with page ${answered} (meta.current_page), so the list ` +
+          `cannot be searched completely`,
+      );
+    }
+    for (const record of records) {
+      const id = record.id;
+      if (typeof id === "number" || typeof id === "string")
+        byId.set(String(id), byId.get(String(id)) ?? record);
+      else withoutId.push(record);
+    }
+    return { records, meta };
+  };
+  const everything = () => [...byId.values(), ...withoutId];
+
+  const first = await readPage(1);
+  const meta = first.meta;
+  if (meta === undefined || typeof meta.next_page !== "string") return everything();
+  const pages = meta.pages;
+  if (typeof pages !== "number" || !Number.isSafeInteger(pages)) {
+    throw new Error(
+      `GET ${BASE} names a next page, but meta.pages is ${pages === undefined ? "missing" : "not a whole number"}, ` +
+        `so the list cannot be read from its newest end`,
+    );
+  }
+  if (pages <= 1) return everything();
+
+  const firstTimes = creationTimes(first.records);
+  let ordered = firstTimes !== undefined && nonDecreasing(firstTimes);
+  // The creation time of the first record on the lowest page read so far, from the end.
+  let lowestStart: number | undefined;
+  for (let page = pages, read = 1; page >= 2; page--, read++) {
+    if (read === LIST_MAX_PAGES) {
+      const perPage = typeof meta.per_page === "number" ? meta.per_page : LIST_PAGE_SIZE;
+      throw new Error(
+        `the list${teamId === undefined ? "" : ` of team ${teamId}`} has ${pages} pages of ${perPage}; ` +
+          `a lookup reads at most ${LIST_MAX_PAGES} pages (page 1, then from the last page back), and ` +
+          `${page === 2 ? "page 2 was" : `pages 2 to ${page} were`} not read, so a matching credential ` +
+          `there cannot be ruled out`,
+      );
+    }
+    const times = creationTimes((await readPage(page)).records);
+    if (times === undefined || !nonDecreasing(times)) ordered = false;
+    else if (times.length > 0) {
+      if (lowestStart !== undefined && times[times.length - 1] > lowestStart) ordered = false;
+      lowestStart = times[0];
+    }
+    const pageOneEnd = firstTimes?.[firstTimes.length - 1];
+    if (
+      ordered &&
+      lowestStart !== undefined &&
+      lowestStart < since() &&
+      (pageOneEnd === undefined || pageOneEnd <= lowestStart)
+    ) {
+      return everything();
+    }
+  }
+  await readPage(1);
+  return everything();
+}
 
 export function tinesApi(mode: string): CredentialApi {
   const settings = tinesHttpSettings();
@@ -54,29 +172,17 @@ export function tinesApi(mode: string): CredentialApi {
     },
 
     async findCreated(inputs: Inputs, sentAtMs: number) {
-      const matches: ApiRecord[] = [];
-      for (let page = 1; page <= LIST_MAX_PAGES; page++) {
-        const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
-        if (inputs.teamId !== undefined) query.team_id = Number(inputs.teamId);
-        const response = await http.send({ method: "GET", path: BASE, query, idempotent: true });
-        const body = isPlainObject(response.data) ? response.data : {};
-        const items = Array.isArray(body.user_credentials) ? body.user_credentials : [];
-        for (const item of items) {
-          if (
-            isPlainObject(item) &&
-            item.name === inputs.name &&
-            item.mode === mode &&
-            (inputs.teamId === undefined || Number(item.team_id) === Number(inputs.teamId)) &&
-            // Read after the list answered, so the server clock is known by then.
-            Date.parse(String(item.created_at)) >= http.serverTimeAtOrBefore(sentAtMs)
-          ) {
-            matches.push(item);
-          }
-        }
-        const meta = isPlainObject(body.meta) ? body.meta : {};
-        if (!meta.next_page_number && !meta.next_page) break;
-      }
-      return matches;
+      const teamId = inputs.teamId === undefined ? undefined : Number(inputs.teamId);
+      // Called after the first list page answered, so the server clock is known by then.
+      const since = () => http.serverTimeAtOrBefore(sentAtMs);
+      const records = await listRecentFirst(http, teamId, since);
+      return records.filter(
+        (item) =>
+          item.name === inputs.name &&
+          item.mode === mode &&
+          (teamId === undefined || Number(item.team_id) === teamId) &&
+          Date.parse(String(item.created_at)) >= since(),
+      );
     },
   };
 }

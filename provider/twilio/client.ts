@@ -2,17 +2,57 @@
 // snake_case keys, basic auth, sids as ids.
 import { httpClient, twilioHttpSettings } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { expectRecord, goneError } from "../core/http";
+import { expectRecord, goneError, HttpClient } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/lifecycle";
 
 const BASE = "/v1/Credentials/AWS";
+/** The documented maximum `PageSize`. */
 const LIST_PAGE_SIZE = 1000;
+/**
+ * The most list pages one lost-create lookup reads: 20 × 1000 = 20,000 credentials. Twilio pages by
+ * token and documents no order, so the list can only be read from its start; a longer list makes the
+ * lookup fail naming this bound instead of concluding "nothing created" (which would send the create
+ * again and duplicate the credential).
+ */
 const LIST_MAX_PAGES = 20;
 
 /** The path and query of a next-page URL, which may be absolute (on the accounts host). */
 function samePath(url: string): string {
   const parsed = new URL(url, "https://accounts.twilio.com");
   return `${parsed.pathname}${parsed.search}`;
+}
+
+/**
+ * Every AWS credential of the account, read for a lost-create lookup: follows `meta.next_page_url`
+ * (kept on our own origin) until it is null, the page is empty or `meta` is missing. A URL already
+ * read ends the walk (a server pointing back has nothing new), and records are counted once by sid.
+ * More pages than LIST_MAX_PAGES is an error naming the bound.
+ */
+async function listAll(http: HttpClient): Promise<ApiRecord[]> {
+  const bySid = new Map<string, ApiRecord>();
+  const withoutSid: ApiRecord[] = [];
+  const visited = new Set<string>();
+  let next: string | undefined = `${BASE}?PageSize=${LIST_PAGE_SIZE}&Page=0`;
+  while (next !== undefined && !visited.has(next)) {
+    if (visited.size === LIST_MAX_PAGES) {
+      throw new Error(
+        `the list of AWS credentials has more than ${LIST_MAX_PAGES} pages of ${LIST_PAGE_SIZE}; a lookup ` +
+          `reads at most ${LIST_MAX_PAGES}, so a matching credential on a later page cannot be ruled out`,
+      );
+    }
+    visited.add(next);
+    const response = await http.send({ method: "GET", path: next, idempotent: true });
+    const body = isPlainObject(response.data) ? response.data : {};
+    const records = (Array.isArray(body.credentials) ? body.credentials : []).filter(isPlainObject);
+    for (const record of records) {
+      if (typeof record.sid === "string") bySid.set(record.sid, bySid.get(record.sid) ?? record);
+      else withoutSid.push(record);
+    }
+    const meta = isPlainObject(body.meta) ? body.meta : {};
+    next =
+      typeof meta.next_page_url === "string" && records.length > 0 ? samePath(meta.next_page_url) : undefined;
+  }
+  return [...bySid.values(), ...withoutSid];
 }
 
 /** Form values are strings; unset ones are not sent. */
@@ -72,31 +112,14 @@ export function twilioApi(): CredentialApi {
     },
 
     async findCreated(inputs: Inputs, sentAtMs: number) {
-      const matches: ApiRecord[] = [];
-      // Twilio pages by PageToken: follow next_page_url (kept on our own origin) until it ends.
-      let next: string | undefined = `${BASE}?PageSize=${LIST_PAGE_SIZE}&Page=0`;
-      for (let page = 0; next && page < LIST_MAX_PAGES; page++) {
-        const response = await http.send({ method: "GET", path: next, idempotent: true });
-        const body = isPlainObject(response.data) ? response.data : {};
-        const items = Array.isArray(body.credentials) ? body.credentials : [];
-        for (const item of items) {
-          if (
-            isPlainObject(item) &&
-            (item.friendly_name ?? null) === (inputs.friendlyName ?? null) &&
-            (inputs.accountSid === undefined || item.account_sid === inputs.accountSid) &&
-            // Read after the list answered, so the server clock is known by then.
-            Date.parse(String(item.date_created)) >= http.serverTimeAtOrBefore(sentAtMs)
-          ) {
-            matches.push(item);
-          }
-        }
-        const meta = isPlainObject(body.meta) ? body.meta : {};
-        next =
-          typeof meta.next_page_url === "string" && items.length > 0
-            ? samePath(meta.next_page_url)
-            : undefined;
-      }
-      return matches;
+      const records = await listAll(http);
+      return records.filter(
+        (item) =>
+          (item.friendly_name ?? null) === (inputs.friendlyName ?? null) &&
+          (inputs.accountSid === undefined || item.account_sid === inputs.accountSid) &&
+          // Read after the list answered, so the server clock is known by then.
+          Date.parse(String(item.date_created)) >= http.serverTimeAtOrBefore(sentAtMs),
+      );
     },
   };
 }

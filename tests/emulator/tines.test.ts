@@ -590,7 +590,8 @@ describe("emulator: Tines user_credentials", function () {
       expect(p1.data.meta.next_page).to.equal(`${emu.url}${BASE}?per_page=20&page=2`);
       const p2 = await api.get(p1.data.meta.next_page);
       expect(p2.data.user_credentials.map((r: { id: number }) => r.id)).to.deep.equal([21, 22, 23, 24, 25]);
-      expect(p2.data.meta).to.include({ next_page: null, next_page_number: null });
+      // As recorded by Tines' own SDK: the last page still carries a next_page_number (1).
+      expect(p2.data.meta).to.include({ next_page: null, next_page_number: 1 });
       expect(p2.data.meta.previous_page).to.equal(`${emu.url}${BASE}?per_page=20&page=1`);
 
       const team2 = await api.get(BASE, { params: { team_id: 2, per_page: 5 } });
@@ -610,7 +611,26 @@ describe("emulator: Tines user_credentials", function () {
     it("answers an empty list with zero pages", async function () {
       const res = await api.get(BASE);
       expect(res.data.user_credentials).to.deep.equal([]);
-      expect(res.data.meta).to.include({ count: 0, pages: 0, next_page: null });
+      expect(res.data.meta).to.include({ count: 0, pages: 0, next_page: null, next_page_number: 1 });
+    });
+
+    it("answers a one-page list in the shape Tines' SDK recorded (next_page null, next_page_number 1)", async function () {
+      emu.tines.seed({ name: "only", mode: "TEXT", value: "v", team_id: 1 });
+      const res = await api.get(BASE, { params: { per_page: 1, page: 1 } });
+      expect(Object.keys(res.data)).to.have.members(["user_credentials", "meta"]);
+      expect(res.data.meta).to.deep.equal({
+        current_page: `${emu.url}${BASE}?per_page=1&page=1`,
+        previous_page: null,
+        next_page: null,
+        next_page_number: 1,
+        per_page: 1,
+        pages: 1,
+        count: 1,
+      });
+      // Past the end: no records and still no next page.
+      const past = await api.get(BASE, { params: { per_page: 1, page: 3 } });
+      expect(past.data.user_credentials).to.deep.equal([]);
+      expect(past.data.meta).to.include({ next_page: null, next_page_number: 1, pages: 1 });
     });
   });
 

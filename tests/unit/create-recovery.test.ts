@@ -328,9 +328,11 @@ describe("create: lost answers, retries and errors", () => {
     it("Tines: follows the next page", async () => {
       const scope = nock(TENANT);
       scope.post(TINES_BASE).replyWithError(netError("ECONNRESET", "socket hang up"));
+      // Page 1 is read again after the walk back from the last page (see recorded.test.ts).
       scope
         .get(TINES_BASE)
         .query({ per_page: "500", page: "1", team_id: "2" })
+        .twice()
         .reply(
           200,
           tinesList([tinesRecord("TEXT", { id: 1, name: "other" })], {
@@ -342,7 +344,12 @@ describe("create: lost answers, retries and errors", () => {
       scope
         .get(TINES_BASE)
         .query({ per_page: "500", page: "2", team_id: "2" })
-        .reply(200, tinesList([tinesRecord("TEXT", { id: 333 })]));
+        .reply(
+          200,
+          tinesList([tinesRecord("TEXT", { id: 333 })], {
+            current_page: `${TENANT}${TINES_BASE}?page=2&per_page=500`,
+          }),
+        );
       const { id } = await textCase.provider.create({ ...PROVIDER, ...textCase.inputs() });
       expect(id).to.equal("333");
     });
