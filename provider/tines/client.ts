@@ -8,6 +8,14 @@ const BASE = "/api/v1/user_credentials";
 const LIST_PAGE_SIZE = 500;
 const LIST_MAX_PAGES = 20;
 
+/**
+ * Creates whose lost-answer lookups (findCreated: mode, name, team) could find each other's
+ * credential. The team is left out: a lookup without teamId (a test credential) matches every team.
+ */
+export function tinesSiblingKey(mode: string, inputs: Inputs): string {
+  return JSON.stringify([mode, inputs.name]);
+}
+
 export function tinesApi(mode: string): CredentialApi {
   const settings = tinesHttpSettings();
   const http: HttpClient = httpClient(settings);
@@ -15,6 +23,8 @@ export function tinesApi(mode: string): CredentialApi {
 
   return {
     where: `${settings.baseUrl} (Tines credentials)`,
+
+    siblingKey: (inputs) => tinesSiblingKey(mode, inputs),
 
     async create(body, secrets) {
       return expectRecord(
