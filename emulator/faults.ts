@@ -9,6 +9,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "reset-before",
   "reset-after",
   "slow",
+  "late-answer",
 ];
 
 /** mulberry32: a tiny deterministic PRNG returning floats in [0, 1). */

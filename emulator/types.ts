@@ -37,7 +37,8 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
-export type FaultKind = "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow";
+export type FaultKind =
+  "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow" | "late-answer";
 
 export interface FaultRule {
   service?: "tines" | "twilio";
@@ -48,7 +49,7 @@ export interface FaultRule {
   fault: FaultKind;
   /** For "429" and "503": sets the `Retry-After` header (seconds). */
   retryAfterSeconds?: number;
-  /** For "slow": answer after this delay; the request is processed normally. */
+  /** For "slow": process and answer after this delay. For "late-answer": process at once, answer after it. */
   delayMs?: number;
   /** Apply to the next N matching requests, then expire. */
   count?: number;
