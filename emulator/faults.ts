@@ -13,6 +13,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "reset-after",
   "slow",
   ...ECHO_FAULT_KINDS,
+  "late-answer",
 ];
 
 /** mulberry32: a tiny deterministic PRNG returning floats in [0, 1). */

@@ -420,6 +420,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       finish(response.status, rule.fault);
       return;
     }
+    if (rule?.fault === "late-answer") {
+      await delay(rule.delayMs ?? 0);
+      if (stopped) return;
+    }
     sendResponse(res, response);
     finish(response.status, rule?.fault);
   };

@@ -44,7 +44,7 @@ export interface RequestLogEntry {
 }
 
 export type FaultKind =
-  "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow" | EchoFaultKind;
+  "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "slow" | "late-answer" | EchoFaultKind;
 
 /** A careless error answer that quotes the request's secret (see echoResponse in faults.ts). */
 export type EchoFaultKind = "echo-text" | "echo-json" | "echo-form";
@@ -58,7 +58,7 @@ export interface FaultRule {
   fault: FaultKind;
   /** For "429" and "503": sets the `Retry-After` header (seconds). */
   retryAfterSeconds?: number;
-  /** For "slow": answer after this delay; the request is processed normally. */
+  /** For "slow": process and answer after this delay. For "late-answer": process at once, answer after it. */
   delayMs?: number;
   /** Apply to the next N matching requests, then expire. */
   count?: number;

@@ -9,6 +9,7 @@ import {
   FieldTable,
   Inputs,
   given,
+  isPlainObject,
   isUnknown,
   PROVIDER_KEY,
   sameValue,
@@ -16,7 +17,7 @@ import {
   checkFields,
   unsetMeans,
 } from "./fields";
-import { ApiError } from "./http";
+import { ApiError, redact } from "./http";
 
 export type ApiRecord = Record<string, unknown>;
 
@@ -30,6 +31,11 @@ export interface CredentialApi {
   remove(id: string): Promise<void>;
   /** Credentials that match these inputs and were created since `sentAtMs` (our clock). */
   findCreated(inputs: Inputs, sentAtMs: number): Promise<ApiRecord[]>;
+  /**
+   * Creates with the same key are siblings: `findCreated` for one of them may find another's
+   * credential. Coarser than the lookup's match is safe (only lookups wait); finer is not.
+   */
+  siblingKey(inputs: Inputs): string;
   /** Where a user should look for the credential (for error messages). */
   readonly where: string;
 }
@@ -87,16 +93,33 @@ const ADOPT = "adoptId";
 
 /**
  * Ids this provider process knows belong to some resource: created, adopted, or handed to a hook by
- * the engine. A lost create's lookup never claims one of them, so two resources with the same name
- * created in one run cannot end up sharing a credential.
+ * the engine. A lost create's lookup never claims one of them, a create answered with one is refused,
+ * and adoptId may not name one, so no two resources of one run ever share a credential.
  */
 const knownIds = new Set<string>();
-/** Creates awaiting their answer in this process; a lookup waits for them to settle first. */
-const createsInFlight = new Set<Promise<unknown>>();
 
-/** Tests only: unit tests reuse ids across cases that stand for separate runs. */
+/** The creates of one sibling key (see CredentialApi.siblingKey) in this process. */
+interface Siblings {
+  /** Requests sent and not answered yet. A lookup waits for them: one may have stored its record. */
+  sending: Set<Promise<unknown>>;
+  /**
+   * Attempts whose answer was lost and whose outcome is not known (yet, or ever, when their lookup
+   * failed). Each may have created a credential that no lookup can tell from a sibling's.
+   */
+  unresolved: Set<object>;
+}
+const siblingsByKey = new Map<string, Siblings>();
+
+function siblingsOf(key: string): Siblings {
+  let group = siblingsByKey.get(key);
+  if (!group) siblingsByKey.set(key, (group = { sending: new Set(), unresolved: new Set() }));
+  return group;
+}
+
+/** Tests only: unit tests reuse ids and names across cases that stand for separate runs. */
 export function forgetKnownIds(): void {
   knownIds.clear();
+  siblingsByKey.clear();
 }
 
 const knownKey = (spec: CredentialSpec, id: string) => `${spec.label}/${id}`;
@@ -104,6 +127,8 @@ const knownKey = (spec: CredentialSpec, id: string) => `${spec.label}/${id}`;
 function remember(spec: CredentialSpec, id: string): void {
   if (id) knownIds.add(knownKey(spec, id));
 }
+
+const isKnown = (spec: CredentialSpec, id: string) => knownIds.has(knownKey(spec, id));
 
 export function checkInputs(spec: CredentialSpec, news: Inputs): pulumi.dynamic.CheckResult {
   const { inputs, failures } = checkFields(spec.inputs, news);
@@ -209,6 +234,29 @@ function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
     .filter((v): v is string => typeof v === "string" && v !== "");
 }
 
+/** Whether a secret, in any form the redaction knows, occurs anywhere inside a value. */
+function holdsSecret(value: unknown, secrets: string[]): boolean {
+  if (typeof value === "string")
+    return secrets.some((s) => value.includes(s)) || redact(value, secrets) !== value;
+  if (Array.isArray(value)) return value.some((v) => holdsSecret(v, secrets));
+  if (isPlainObject(value)) {
+    return Object.entries(value).some(([k, v]) => holdsSecret(k, secrets) || holdsSecret(v, secrets));
+  }
+  return false;
+}
+
+/**
+ * Properties for a partially created resource: no secret input, nor any other property holding a
+ * secret. Whether the engine re-marks them secret there cannot be relied on; without them the next
+ * `up` sees the secret as a change and sends it with one update.
+ */
+function withoutSecrets(spec: CredentialSpec, props: Inputs, secrets: string[]): Inputs {
+  const secretInputs = new Set(secretNames(spec.inputs));
+  return Object.fromEntries(
+    Object.entries(props).filter(([name, value]) => !secretInputs.has(name) && !holdsSecret(value, secrets)),
+  );
+}
+
 function idOf(spec: CredentialSpec, record: ApiRecord): string {
   const id = record[spec.idField];
   return typeof id === "string" || typeof id === "number" ? String(id) : "";
@@ -216,42 +264,77 @@ function idOf(spec: CredentialSpec, record: ApiRecord): string {
 
 async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
   const id = String(inputs[ADOPT]);
-  const existing = await api.get(id);
-  if (!existing) {
-    throw new Error(`adoptId: there is no ${spec.label} with id ${id} at ${api.where}; nothing was created.`);
+  // Create runs for a new resource only, so a known id is another resource's.
+  if (isKnown(spec, id)) {
+    throw new Error(
+      `adoptId: ${spec.label} ${id} is already managed by another resource of this stack; two resources ` +
+        `must not own one credential, so nothing was changed. Point adoptId at another credential, or ` +
+        `remove it to create a new one.`,
+    );
   }
-  const wrong = spec.wrongKind(existing, inputs);
-  if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
+  // Claimed before the first await, so two adoptions of one id in parallel cannot both pass.
   remember(spec, id);
-  const current = outputsFrom(spec, {}, existing);
-  const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
-  return { id, outs: outputsFrom(spec, inputs, record) };
+  try {
+    const existing = await api.get(id);
+    if (!existing) {
+      throw new Error(
+        `adoptId: there is no ${spec.label} with id ${id} at ${api.where}; nothing was created.`,
+      );
+    }
+    const wrong = spec.wrongKind(existing, inputs);
+    if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
+    const current = outputsFrom(spec, {}, existing);
+    const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
+    return { id, outs: outputsFrom(spec, inputs, record) };
+  } catch (error) {
+    // Not adopted: no resource manages it.
+    knownIds.delete(knownKey(spec, id));
+    throw error;
+  }
+}
+
+/** An id the service answered a create with, claimed for this resource; refused if another has it. */
+function claimAnswer(spec: CredentialSpec, api: CredentialApi, record: ApiRecord): ApiRecord {
+  const id = idOf(spec, record);
+  if (id && isKnown(spec, id)) {
+    throw new Error(
+      `${spec.label}: the service answered the create with id ${id}, which another resource of this ` +
+        `stack already manages. Nothing was recorded, so the two never share one credential; check ` +
+        `${api.where} for a credential this create made, and adopt it with adoptId.`,
+    );
+  }
+  remember(spec, id);
+  return record;
 }
 
 /**
  * Sends the create. When the answer is lost after the request may have reached the server, looks
- * the credential up instead of guessing: one exact match is ours; none after a dropped connection
- * means nothing was created and the create is sent once more; anything else is a clear error.
+ * the credential up instead of guessing: one match no other resource claimed, with no sibling create
+ * whose outcome is unknown, is ours; none after a dropped connection means nothing was created and
+ * the create is sent once more; anything else is a clear error.
  */
 async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
+  const siblings = siblingsOf(`${api.where}\n${api.siblingKey(inputs)}`);
   for (let attempt = 0; ; attempt++) {
     const sentAt = Date.now();
     const sending = api.create(spec.createBody(inputs), secrets);
-    createsInFlight.add(sending);
+    siblings.sending.add(sending);
+    let answer: ApiRecord;
     try {
-      const created = await sending;
-      remember(spec, idOf(spec, created));
-      return created;
+      answer = await sending;
     } catch (error) {
+      siblings.sending.delete(sending);
       if (!(error instanceof ApiError) || !error.uncertain) throw error;
-      let found: ApiRecord[];
+      const self = {};
+      siblings.unresolved.add(self);
+      let listed: ApiRecord[];
       try {
-        createsInFlight.delete(sending);
-        // Let sibling creates in this process settle and claim their ids before looking.
-        await Promise.allSettled([...createsInFlight]);
-        found = (await api.findCreated(inputs, sentAt)).filter(
-          (record) => !knownIds.has(knownKey(spec, idOf(spec, record))),
-        );
+        // Wait for sibling creates in flight, also those sent after this one, so that each answered
+        // one has claimed its id; list again if one was sent while the list was read.
+        do {
+          while (siblings.sending.size > 0) await Promise.allSettled([...siblings.sending]);
+          listed = await api.findCreated(inputs, sentAt);
+        } while (siblings.sending.size > 0);
       } catch (lookupError) {
         throw new Error(
           `${error.message}. The ${spec.label} may have been created, and looking it up failed too ` +
@@ -260,14 +343,28 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: lookupError },
         );
       }
+      // From here to the claim nothing awaits, so no sibling can claim or send in between.
+      const found = listed.filter((record) => !isKnown(spec, idOf(spec, record)));
+      const ids = found.map((r) => idOf(spec, r)).join(", ");
+      if (found.length > 0 && siblings.unresolved.size > 1) {
+        throw new Error(
+          `${error.message}. The ${spec.label} may have been created: ${found.length} matching ` +
+            `credential(s) (ids ${ids}) were created recently at ${api.where}, but another create of ` +
+            `the same name in this run lost its answer too, so which one holds this resource's secret ` +
+            `cannot be told. Nothing was recorded; adopt one with adoptId (the update then sends the ` +
+            `declared secret) and delete the others.`,
+          { cause: error },
+        );
+      }
       if (found.length === 1) {
+        siblings.unresolved.delete(self);
         remember(spec, idOf(spec, found[0]));
         return found[0];
       }
       if (found.length > 1) {
         throw new Error(
           `${error.message}. The ${spec.label} may have been created: ${found.length} matching credentials ` +
-            `(ids ${found.map((r) => idOf(spec, r)).join(", ")}) were created recently at ${api.where}. ` +
+            `(ids ${ids}) were created recently at ${api.where}. ` +
             `Nothing was recorded; keep the right one (adopt it with adoptId) and delete the others.`,
           { cause: error },
         );
@@ -279,6 +376,8 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: error },
         );
       }
+      // Nothing found after a dropped connection: this attempt created nothing.
+      siblings.unresolved.delete(self);
       if (attempt > 0) {
         throw new Error(
           `${error.message} (second attempt; the first was lost the same way). No matching ${spec.label} ` +
@@ -287,9 +386,10 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
           { cause: error },
         );
       }
-    } finally {
-      createsInFlight.delete(sending);
+      continue;
     }
+    siblings.sending.delete(sending);
+    return claimAnswer(spec, api, answer);
   }
 }
 
@@ -322,7 +422,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       const wrong = spec.wrongKind(record, inputs);
       if (wrong) {
         throw new PartialCreateError(`${spec.label} ${id} was created but ${wrong}`, id, {
-          ...outs,
+          ...withoutSecrets(spec, outs, secrets),
           [PROVIDER_KEY]: props[PROVIDER_KEY],
         });
       }

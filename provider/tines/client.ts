@@ -126,6 +126,14 @@ async function listRecentFirst(
   return everything();
 }
 
+/**
+ * Creates whose lost-answer lookups (findCreated: mode, name, team) could find each other's
+ * credential. The team is left out: a lookup without teamId (a test credential) matches every team.
+ */
+export function tinesSiblingKey(mode: string, inputs: Inputs): string {
+  return JSON.stringify([mode, inputs.name]);
+}
+
 export function tinesApi(mode: string): CredentialApi {
   const settings = tinesHttpSettings();
   const http: HttpClient = httpClient(settings);
@@ -133,6 +141,8 @@ export function tinesApi(mode: string): CredentialApi {
 
   return {
     where: `${settings.baseUrl} (Tines credentials)`,
+
+    siblingKey: (inputs) => tinesSiblingKey(mode, inputs),
 
     async create(body, secrets) {
       return expectRecord(

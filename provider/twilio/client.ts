@@ -62,6 +62,14 @@ function form(body: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
+/**
+ * Creates whose lost-answer lookups (findCreated: friendly name, account) could find each other's
+ * credential. The account is left out: a lookup without accountSid matches every account.
+ */
+export function twilioSiblingKey(inputs: Inputs): string {
+  return JSON.stringify([inputs.friendlyName ?? null]);
+}
+
 export function twilioApi(): CredentialApi {
   const settings = twilioHttpSettings();
   const http = httpClient(settings);
@@ -69,6 +77,8 @@ export function twilioApi(): CredentialApi {
 
   return {
     where: `${settings.baseUrl}${BASE} (Twilio AWS credentials)`,
+
+    siblingKey: twilioSiblingKey,
 
     async create(body, secrets) {
       const response = await http.send({

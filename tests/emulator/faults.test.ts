@@ -201,6 +201,20 @@ describe("emulator: fault injection", function () {
       await sleep(300);
       expect(emu.tines.list().map((r) => r.name)).to.deep.equal(["late"]);
     });
+
+    it("late-answer stores the record at once and answers after delayMs", async function () {
+      emu.injectFault({ service: "tines", method: "POST", fault: "late-answer", delayMs: 300, count: 1 });
+      const answer = tines.post(TINES, textBody("stored-first"));
+      await sleep(100);
+      expect(
+        emu.tines.list().map((r) => r.name),
+        "stored before the answer",
+      ).to.deep.equal(["stored-first"]);
+      const res = await answer;
+      expect(res.status).to.equal(201);
+      expect(res.data.id).to.equal(emu.tines.list()[0].id);
+      expect(emu.log[emu.log.length - 1]).to.include({ status: 201, fault: "late-answer" });
+    });
   });
 
   describe("log", function () {

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
+import { PartialCreateError } from "../../provider/core/lifecycle";
 import {
   ALL_CASES,
   AWS_ACCESS_KEY_ID,
@@ -14,12 +15,14 @@ import {
   keys,
   olderTextRecord,
   OWNER,
+  rejection,
   SUBACCOUNT_SID,
   TENANT,
   TEXT_VALUE,
   TINES_API_KEY,
   TINES_AWS_SECRET,
   TINES_BASE,
+  TINES_CASES,
   tinesRecord,
   TWILIO_ACCOUNT_SID,
   TWILIO_AUTH_TOKEN,
@@ -181,7 +184,7 @@ describe("create", () => {
         aws_assumed_role_arn: "arn:aws:iam::123456789012:role/write-access-role",
       });
 
-      const key = capturePost(TENANT, TINES_BASE, 201, tinesRecord("AWS"));
+      const key = capturePost(TENANT, TINES_BASE, 201, tinesRecord("AWS", { id: 102 }));
       await providers.tinesAwsCredential.create({
         ...PROVIDER,
         name: "aws credential",
@@ -464,5 +467,66 @@ describe("create", () => {
       const { id } = await providers.twilioAwsCredential.create({ ...PROVIDER, credentials: "A:B-secret" });
       expect(id).to.equal(CREDENTIAL_SID);
     });
+  });
+
+  describe("partial create (the service answered with another kind): no secret in the properties", () => {
+    // The engine records these properties for the partially created resource; whether it marks them
+    // secret cannot be checked here, so they must hold no secret, not even nested in an output.
+    const echoing = (secret: string) => ({
+      metadata: { echoed: secret },
+      description: `stored ${secret}`,
+      test_credential: { nested: [{ value: secret }] },
+      owner: { ...OWNER, note: secret.slice(secret.indexOf(":") + 1) },
+    });
+
+    for (const c of ALL_CASES) {
+      it(`${c.title}: no secret input, nor any property that echoes one`, async () => {
+        const secret = c.secretValues()[0];
+        const answer =
+          c.service === "Tines"
+            ? { ...c.wrongKindRecord(), ...echoing(secret) }
+            : { ...c.wrongKindRecord(), url: `${TWILIO_URL}${TWILIO_BASE}/${CREDENTIAL_SID}?echo=${secret}` };
+        capturePost(c.origin, c.createPath, 201, answer);
+        const error = await rejection(c.provider.create({ ...PROVIDER, ...c.wrongKindInputs() }));
+        expect(error).to.be.instanceOf(PartialCreateError);
+        const properties = error.properties as Record<string, unknown>;
+        expect(properties.__provider).to.equal(PROVIDER.__provider);
+        expect(properties).to.include.keys(c.service === "Tines" ? ["credentialId", "name"] : ["sid"]);
+        for (const name of c.secretInputs) expect(properties).not.to.have.property(name);
+        const text = JSON.stringify(properties);
+        for (const value of [secret, ...secret.split(/[:\n]/).filter((piece) => piece.length >= 16)]) {
+          expect(text.includes(value), `a secret piece in ${text.slice(0, 80)}...`).to.equal(false);
+        }
+      });
+    }
+
+    for (const c of TINES_CASES) {
+      it(`${c.title}: the next up sees the missing secret as a change and sends it with one update`, async () => {
+        // The answer matches the inputs except for its mode, so the secret is the only difference.
+        capturePost(c.origin, c.createPath, 201, { ...c.wrongKindRecord(), folder_id: null });
+        const inputs = c.wrongKindInputs();
+        const error = await rejection(c.provider.create({ ...PROVIDER, ...inputs }));
+        const properties = error.properties as Record<string, unknown>;
+        const id = error.id as string;
+        const diff = await c.provider.diff(id, properties, { ...PROVIDER, ...inputs });
+        expect(diff.changes).to.equal(true);
+        expect(diff.replaces ?? []).to.deep.equal([]);
+        const withSecrets = {
+          ...properties,
+          ...Object.fromEntries(c.secretInputs.map((n) => [n, inputs[n]])),
+        };
+        expect((await c.provider.diff(id, withSecrets, { ...PROVIDER, ...inputs })).changes).to.equal(false);
+
+        let sent: Record<string, unknown> | undefined;
+        nock(c.origin)
+          .put(c.itemPath(id))
+          .reply(200, (_uri, body) => {
+            sent = jsonBody(body);
+            return c.record({ id: Number(id) });
+          });
+        await c.provider.update(id, properties, { ...PROVIDER, ...inputs });
+        expect(JSON.stringify(sent)).to.include(JSON.stringify(c.secretValues()[0]).slice(1, -1));
+      });
+    }
   });
 });
