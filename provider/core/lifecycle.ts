@@ -28,8 +28,11 @@ export interface CredentialApi {
   update(id: string, body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
   /** A credential that is already gone counts as deleted. */
   remove(id: string): Promise<void>;
-  /** Credentials that match these inputs and were created since `sentAtMs` (our clock). */
-  findCreated(inputs: Inputs, sentAtMs: number): Promise<ApiRecord[]>;
+  /**
+   * Credentials that match these inputs and were created since `sentAtMs` (our clock). `secrets`
+   * are the create's: a server may quote them in an error about the lookup too.
+   */
+  findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]): Promise<ApiRecord[]>;
   /** Where a user should look for the credential (for error messages). */
   readonly where: string;
 }
@@ -249,7 +252,7 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
         createsInFlight.delete(sending);
         // Let sibling creates in this process settle and claim their ids before looking.
         await Promise.allSettled([...createsInFlight]);
-        found = (await api.findCreated(inputs, sentAt)).filter(
+        found = (await api.findCreated(inputs, sentAt, secrets)).filter(
           (record) => !knownIds.has(knownKey(spec, idOf(spec, record))),
         );
       } catch (lookupError) {
