@@ -226,9 +226,12 @@ export function apiMessage(data: unknown): string {
   return String(data);
 }
 
-/** Loopback hosts (as URL.hostname spells them): never proxied. */
+/**
+ * Loopback hosts as URL.hostname spells them (it has already turned 127.1 and 0x7f000001 into
+ * 127.0.0.1, and [::ffff:127.0.0.1] into [::ffff:7f00:1]): never proxied.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
+  return /^(localhost\.?|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/i.test(hostname);
 }
 
 /** Whether a request error was raised while connecting on a new socket: the server never saw it. */
@@ -284,7 +287,7 @@ interface Route {
   agent: http.Agent;
   /** The proxy as messages may show it (no user or password). */
   proxy?: string;
-  /** The proxy's password and authorization, redacted from every message. */
+  /** The proxy's password (or its user name when it has none) and authorization, redacted from every message. */
   secrets: string[];
 }
 
@@ -334,11 +337,14 @@ export class HttpClient {
       const user = decodeURIComponent(url.username);
       const password = decodeURIComponent(url.password);
       const userinfo = `${user}:${password}`;
+      // Without a password the user name is the credential (a token), so it is a secret too.
+      const credentials = password ? [password] : user ? [user] : [];
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
         agent: new HttpsProxyAgent(url, { keepAlive: true }),
         proxy: `${url.protocol}//${url.host}`,
-        secrets: password ? [password, userinfo, Buffer.from(userinfo).toString("base64")] : [],
+        secrets:
+          credentials.length > 0 ? [...credentials, userinfo, Buffer.from(userinfo).toString("base64")] : [],
       };
       this.proxied.set(proxyUrl, route);
     }
