@@ -33,6 +33,11 @@ const SETTINGS = {
 type SettingName = keyof typeof SETTINGS;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * timeoutMs must be at least 1 ms (0 would abort every request at once) and at most 300 s, which
+ * bounds one request's wait (README, "Maximum wait") and stays far below Node's timer limit.
+ */
+const TIMEOUT_RANGE_MS = { min: 1, max: 300_000 };
 const DEFAULT_MAX_RETRIES = 4;
 
 let stackConfig: Partial<Record<SettingName, string>> = {};
@@ -65,13 +70,17 @@ function requireSetting(name: SettingName, purpose: string): string {
   return value;
 }
 
-function wholeNumber(name: SettingName, fallback: number): number {
+function wholeNumber(name: SettingName, fallback: number, range?: { min: number; max: number }): number {
   const value = lookup(name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) {
-    throw new Error(`${SETTINGS[name].config} (or ${SETTINGS[name].env}) must be a whole number.`);
+  const number = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  if (Number.isNaN(number) || (range && (number < range.min || number > range.max))) {
+    throw new Error(
+      `${SETTINGS[name].config} (or ${SETTINGS[name].env}) must be a whole number` +
+        `${range ? ` between ${range.min} and ${range.max}` : ""}.`,
+    );
   }
-  return Number(value);
+  return number;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
@@ -115,7 +124,7 @@ export function tinesHttpSettings(): HttpSettings {
     service: "Tines",
     baseUrl: baseUrl(requireSetting("tinesTenant", "Tines tenant"), "tines:tenant"),
     headers: { Authorization: `Bearer ${apiKey}` },
-    timeoutMs: wholeNumber("tinesTimeoutMs", DEFAULT_TIMEOUT_MS),
+    timeoutMs: wholeNumber("tinesTimeoutMs", DEFAULT_TIMEOUT_MS, TIMEOUT_RANGE_MS),
     maxRetries: wholeNumber("tinesMaxRetries", DEFAULT_MAX_RETRIES),
     secrets: [apiKey],
   };
@@ -136,7 +145,7 @@ export function twilioHttpSettings(): HttpSettings {
     service: "Twilio",
     baseUrl: twilioAccountsUrl(),
     headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` },
-    timeoutMs: wholeNumber("twilioTimeoutMs", DEFAULT_TIMEOUT_MS),
+    timeoutMs: wholeNumber("twilioTimeoutMs", DEFAULT_TIMEOUT_MS, TIMEOUT_RANGE_MS),
     maxRetries: wholeNumber("twilioMaxRetries", DEFAULT_MAX_RETRIES),
     secrets: [password, Buffer.from(`${user}:${password}`).toString("base64")],
   };

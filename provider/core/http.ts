@@ -70,6 +70,11 @@ export const MIN_REDACTABLE = 8;
 export const MAX_API_MESSAGE_CHARS = 500;
 /** How much of an error body is read for its message at all; a secret cut here is caught as a piece. */
 const MAX_API_TEXT_SCANNED = 64 * 1024;
+/**
+ * The largest answer read, counted after decompression (a gzip bomb stops here). A list page of
+ * 500 Tines or 1,000 Twilio credentials is well under 2 MB.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 /** JSON as Rails (HTML-safe) and Python (ensure_ascii) write it: non-ASCII and <>&' as \uXXXX. */
@@ -130,12 +135,14 @@ export function redact(text: string, secrets: readonly string[]): string {
 /**
  * Whether `text` still shows a MIN_REDACTABLE-long piece of a secret in any spelling: what is left
  * when a secret was cut (by the server or by a length limit) or altered so that the whole of it is
- * not there to be replaced.
+ * not there to be replaced. Compared ignoring case: a server that upper-cases its message still
+ * shows a hex or base32 secret in full.
  */
 export function showsSecretPiece(text: string, secrets: readonly string[]): boolean {
   const pieces = new Set<string>();
-  for (let i = 0; i + MIN_REDACTABLE <= text.length; i++) pieces.add(text.slice(i, i + MIN_REDACTABLE));
-  for (const form of secretForms(secrets)) {
+  const folded = text.toLowerCase();
+  for (let i = 0; i + MIN_REDACTABLE <= folded.length; i++) pieces.add(folded.slice(i, i + MIN_REDACTABLE));
+  for (const form of [...secretForms(secrets)].map((f) => f.toLowerCase())) {
     for (let i = 0; i + MIN_REDACTABLE <= form.length; i++) {
       if (pieces.has(form.slice(i, i + MIN_REDACTABLE))) return true;
     }
@@ -219,9 +226,12 @@ export function apiMessage(data: unknown): string {
   return String(data);
 }
 
-/** Loopback hosts (as URL.hostname spells them): never proxied. */
+/**
+ * Loopback hosts as URL.hostname spells them (it has already turned 127.1 and 0x7f000001 into
+ * 127.0.0.1, and [::ffff:127.0.0.1] into [::ffff:7f00:1]): never proxied.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
+  return /^(localhost\.?|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/i.test(hostname);
 }
 
 /** Whether a request error was raised while connecting on a new socket: the server never saw it. */
@@ -277,7 +287,7 @@ interface Route {
   agent: http.Agent;
   /** The proxy as messages may show it (no user or password). */
   proxy?: string;
-  /** The proxy's password and authorization, redacted from every message. */
+  /** The proxy's password (or its user name when it has none) and authorization, redacted from every message. */
   secrets: string[];
 }
 
@@ -297,6 +307,7 @@ export class HttpClient {
       maxRedirects: 0,
       // Statuses are judged here, not by axios, so that every error is built (and redacted) below.
       validateStatus: () => true,
+      maxContentLength: MAX_RESPONSE_BYTES,
       // The proxy is chosen below (routeToService), so axios must not apply its own.
       proxy: false,
     });
@@ -326,11 +337,14 @@ export class HttpClient {
       const user = decodeURIComponent(url.username);
       const password = decodeURIComponent(url.password);
       const userinfo = `${user}:${password}`;
+      // Without a password the user name is the credential (a token), so it is a secret too.
+      const credentials = password ? [password] : user ? [user] : [];
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
         agent: new HttpsProxyAgent(url, { keepAlive: true }),
         proxy: `${url.protocol}//${url.host}`,
-        secrets: password ? [password, userinfo, Buffer.from(userinfo).toString("base64")] : [],
+        secrets:
+          credentials.length > 0 ? [...credentials, userinfo, Buffer.from(userinfo).toString("base64")] : [],
       };
       this.proxied.set(proxyUrl, route);
     }
@@ -342,6 +356,8 @@ export class HttpClient {
     const route = this.routeToService();
     const secrets = [...this.settings.secrets, ...(request.secrets ?? []), ...route.secrets];
     const via = route.proxy ? ` (via proxy ${route.proxy})` : "";
+    // A path may come from the server (a next-page URL) and quote a secret.
+    const path = redact(request.path, secrets);
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       /** Why no further attempt is made after waiting `waitMs`, or undefined to make it. */
@@ -386,9 +402,9 @@ export class HttpClient {
             await sleep(wait);
             continue;
           }
-          throw this.networkError(request, error, timedOut, notSent, secrets, via, stop);
+          throw this.networkError(request, path, error, timedOut, notSent, secrets, via, stop);
         }
-        throw this.networkError(request, error, timedOut, notSent, secrets, via);
+        throw this.networkError(request, path, error, timedOut, notSent, secrets, via);
       } finally {
         clearTimeout(timer);
       }
@@ -416,10 +432,10 @@ export class HttpClient {
       const uncertain = !request.idempotent && (status === 500 || status === 502 || status === 504);
       const message = safeApiMessage(response.data, secrets);
       throw new ApiError(
-        `${this.settings.service} API ${request.method} ${request.path} failed with HTTP ${status}` +
+        `${this.settings.service} API ${request.method} ${path} failed with HTTP ${status}` +
           `${message ? `: ${message}` : ""}${stop ? ` (${stop})` : ""}${via}`,
         request.method,
-        request.path,
+        path,
         status,
         uncertain,
         uncertain && status !== 500,
@@ -439,6 +455,7 @@ export class HttpClient {
 
   private networkError(
     request: ApiRequest,
+    path: string,
     error: unknown,
     timedOut: boolean,
     notSent: boolean,
@@ -451,13 +468,16 @@ export class HttpClient {
       (typeof code === "string" && code) ||
       safeText((error as Error).message ?? "", secrets) ||
       "network error";
+    const tooLarge = /maxContentLength/.test(String((error as Error).message));
     const what = timedOut
       ? `got no complete answer within ${this.settings.timeoutMs} ms (timeoutMs)`
-      : `failed before an answer arrived (${reason})`;
+      : tooLarge
+        ? `was answered with more than ${MAX_RESPONSE_BYTES} bytes (MAX_RESPONSE_BYTES), which is not read`
+        : `failed before an answer arrived (${reason})`;
     return new ApiError(
-      `${this.settings.service} API ${request.method} ${request.path} ${what}${stop ? ` (${stop})` : ""}${via}`,
+      `${this.settings.service} API ${request.method} ${path} ${what}${stop ? ` (${stop})` : ""}${via}`,
       request.method,
-      request.path,
+      path,
       undefined,
       !notSent && !request.idempotent,
       timedOut,

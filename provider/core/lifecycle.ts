@@ -29,8 +29,11 @@ export interface CredentialApi {
   update(id: string, body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
   /** A credential that is already gone counts as deleted. */
   remove(id: string): Promise<void>;
-  /** Credentials that match these inputs and were created since `sentAtMs` (our clock). */
-  findCreated(inputs: Inputs, sentAtMs: number): Promise<ApiRecord[]>;
+  /**
+   * Credentials that match these inputs and were created since `sentAtMs` (our clock). `secrets`
+   * are the create's: a server may quote them in an error about the lookup too.
+   */
+  findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]): Promise<ApiRecord[]>;
   /**
    * Creates with the same key are siblings: `findCreated` for one of them may find another's
    * credential. Coarser than the lookup's match is safe (only lookups wait); finer is not.
@@ -333,7 +336,7 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
         // one has claimed its id; list again if one was sent while the list was read.
         do {
           while (siblings.sending.size > 0) await Promise.allSettled([...siblings.sending]);
-          listed = await api.findCreated(inputs, sentAt);
+          listed = await api.findCreated(inputs, sentAt, secrets);
         } while (siblings.sending.size > 0);
       } catch (lookupError) {
         throw new Error(

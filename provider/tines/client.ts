@@ -53,13 +53,14 @@ async function listRecentFirst(
   http: HttpClient,
   teamId: number | undefined,
   since: () => number,
+  secrets: string[],
 ): Promise<ApiRecord[]> {
   const byId = new Map<string, ApiRecord>();
   const withoutId: ApiRecord[] = [];
   const readPage = async (page: number) => {
     const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
     if (teamId !== undefined) query.team_id = teamId;
-    const response = await http.send({ method: "GET", path: BASE, query, idempotent: true });
+    const response = await http.send({ method: "GET", path: BASE, query, idempotent: true, secrets });
     const body = isPlainObject(response.data) ? response.data : {};
     const records = (Array.isArray(body.user_credentials) ? body.user_credentials : []).filter(isPlainObject);
     const meta = isPlainObject(body.meta) ? body.meta : undefined;
@@ -181,11 +182,11 @@ export function tinesApi(mode: string): CredentialApi {
       await http.send({ method: "DELETE", path: path(id), idempotent: true, allowNotFound: true });
     },
 
-    async findCreated(inputs: Inputs, sentAtMs: number) {
+    async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
       const teamId = inputs.teamId === undefined ? undefined : Number(inputs.teamId);
       // Called after the first list page answered, so the server clock is known by then.
       const since = () => http.serverTimeAtOrBefore(sentAtMs);
-      const records = await listRecentFirst(http, teamId, since);
+      const records = await listRecentFirst(http, teamId, since, secrets);
       return records.filter(
         (item) =>
           item.name === inputs.name &&

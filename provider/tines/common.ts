@@ -1,6 +1,6 @@
 // What every Tines credential mode shares: the common request fields, the response fields, the
 // common rules, and how a mode's descriptor is assembled from them.
-import { CheckFailure, FieldTable, given, Inputs, known, nonEmpty } from "../core/fields";
+import { CheckFailure, FieldTable, given, Inputs, known, nonEmpty, sameValue } from "../core/fields";
 import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
 import { tinesApi } from "./client";
 
@@ -122,9 +122,17 @@ export function tinesSpec(
       if (record.mode !== undefined && record.mode !== mode) {
         return `is a ${String(record.mode)} credential, not ${mode}`;
       }
-      // A team cannot change in place; adopting across teams would replace (delete) the credential.
-      if (known(values.teamId) && given(record.team_id) && Number(record.team_id) !== Number(values.teamId)) {
-        return `is in team ${String(record.team_id)}, not team ${String(values.teamId)}`;
+      // A field that cannot change in place (team, live credential, AWS authentication type) must
+      // already hold the declared value: updating it in place is undocumented, and a KEY credential
+      // taken over as ROLE would keep its key pair, while recording it as is would make the next
+      // diff replace (delete) the credential just adopted.
+      for (const [name, field] of Object.entries(inputs)) {
+        const stored = field.api === undefined ? undefined : record[field.api];
+        if (field.replaces && field.api && known(values[name]) && given(stored)) {
+          if (!sameValue(field.kind, stored, values[name])) {
+            return `has ${field.api} ${String(stored)}, not ${String(values[name])}`;
+          }
+        }
       }
       return undefined;
     },

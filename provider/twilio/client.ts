@@ -28,7 +28,7 @@ function samePath(url: string): string {
  * read ends the walk (a server pointing back has nothing new), and records are counted once by sid.
  * More pages than LIST_MAX_PAGES is an error naming the bound.
  */
-async function listAll(http: HttpClient): Promise<ApiRecord[]> {
+async function listAll(http: HttpClient, secrets: string[]): Promise<ApiRecord[]> {
   const bySid = new Map<string, ApiRecord>();
   const withoutSid: ApiRecord[] = [];
   const visited = new Set<string>();
@@ -41,7 +41,7 @@ async function listAll(http: HttpClient): Promise<ApiRecord[]> {
       );
     }
     visited.add(next);
-    const response = await http.send({ method: "GET", path: next, idempotent: true });
+    const response = await http.send({ method: "GET", path: next, idempotent: true, secrets });
     const body = isPlainObject(response.data) ? response.data : {};
     const records = (Array.isArray(body.credentials) ? body.credentials : []).filter(isPlainObject);
     for (const record of records) {
@@ -121,8 +121,8 @@ export function twilioApi(): CredentialApi {
       await http.send({ method: "DELETE", path: path(sid), idempotent: true, allowNotFound: true });
     },
 
-    async findCreated(inputs: Inputs, sentAtMs: number) {
-      const records = await listAll(http);
+    async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
+      const records = await listAll(http, secrets);
       return records.filter(
         (item) =>
           (item.friendly_name ?? null) === (inputs.friendlyName ?? null) &&

@@ -164,7 +164,12 @@ describe("create", () => {
     });
 
     it("AWS: the documented body (ROLE) and KEY with use_static_external_id", async () => {
-      const role = capturePost(TENANT, TINES_BASE, 201, tinesRecord("AWS"));
+      const role = capturePost(
+        TENANT,
+        TINES_BASE,
+        201,
+        tinesRecord("AWS", { aws_authentication_type: "ROLE" }),
+      );
       await providers.tinesAwsCredential.create({
         ...PROVIDER,
         name: "aws credential",
