@@ -31,8 +31,8 @@ const FAULTS = ["429", "503", "reset-before", "reset-after", "slow"] as const;
 const OPS = ["create", "read", "update", "delete"] as const;
 const SERVICES = ["tines", "twilio"] as const;
 const VARIANTS = ["once", "always"] as const;
-const TIMEOUT_MS = 500;
-const SLOW_MS = 1_200;
+const TIMEOUT_MS = 1_000;
+const SLOW_MS = 2_000;
 /** Retries per request in the matrix's stack config (the default is 4): the same policy, a shorter give-up. */
 const MAX_RETRIES = 2;
 const TINES_BASE = "/api/v1/user_credentials";

@@ -738,7 +738,7 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
       // A second stack (own host, own state) whose stack config sets a short timeout and one retry.
       const slow = await EngineHarness.start({
         programDir,
-        config: { ...config(), "tines:timeoutMs": "500", "tines:maxRetries": "1" },
+        config: { ...config(), "tines:timeoutMs": "1000", "tines:maxRetries": "1" },
         secretConfigKeys,
         stack: "slow",
       });
@@ -750,17 +750,17 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
         expect(created.errors).to.deep.equal([]);
         const id = slow.state.get(slow.urn(T.text, "text"))!.id;
 
-        emulator.injectFault({ service: "tines", method: "GET", fault: "slow", delayMs: 1500, count: 2 });
+        emulator.injectFault({ service: "tines", method: "GET", fault: "slow", delayMs: 2000, count: 2 });
         const refreshed = await slow.refresh();
         expect(refreshed.ok).to.equal(false);
         const message = refreshed.errors.join("\n");
         expect(message).to.include(`GET /api/v1/user_credentials/${id}`);
-        expect(message).to.include("500 ms");
+        expect(message).to.include("1000 ms");
         expectNoSecrets("timeout error", message + slow.hostOutput());
         console.log(`      slow read: ${message}`);
 
         emulator.clearFaults();
-        emulator.injectFault({ service: "tines", method: "PUT", fault: "slow", delayMs: 1500, count: 2 });
+        emulator.injectFault({ service: "tines", method: "PUT", fault: "slow", delayMs: 2000, count: 2 });
         write([{ ...text, args: { ...text.args, description: "slow" } }]);
         const updated = await up(slow);
         expect(updated.ok).to.equal(false);
@@ -770,13 +770,13 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
 
         // A create answered too late: not retried; the lookup finds nothing yet, so the error says what to check.
         emulator.clearFaults();
-        emulator.injectFault({ service: "tines", method: "POST", fault: "slow", delayMs: 1500, count: 1 });
+        emulator.injectFault({ service: "tines", method: "POST", fault: "slow", delayMs: 2000, count: 1 });
         write([{ ...text, name: "slowText", args: { ...text.args, name: "slow_text" } }]);
         const slowCreate = await up(slow);
         expect(slowCreate.ok).to.equal(false);
         const createError = slowCreate.errors.join("\n");
         expect(createError).to.include("POST /api/v1/user_credentials");
-        expect(createError).to.include("500 ms");
+        expect(createError).to.include("1000 ms");
         expectNoSecrets("timeout error", JSON.stringify(slowCreate));
         otherErrors.push(...slowCreate.errors);
         console.log(`      slow create: ${slowCreate.errors[0]}`);

@@ -1,9 +1,16 @@
-// Connection settings: stack config (configure) over environment, clear errors for missing
-// settings, https only (except loopback), and the Twilio regional host.
+// Connection settings: stack config (configure) over environment by group, clear errors for
+// missing and malformed settings, https only (except loopback), base URLs that are origins only,
+// the Twilio regional host from checked labels, and bounded timeout and retries.
 import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
 import { forgetKnownIds } from "../../provider/core/lifecycle";
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  MAX_RETRIES_RANGE,
+  TIMEOUT_MS_RANGE,
+} from "../../provider/core/config";
 import {
   DEFAULT_ENV,
   Env,
@@ -16,6 +23,7 @@ import {
   TWILIO_ACCOUNT_SID,
   TWILIO_AUTH_TOKEN,
   TWILIO_BASE,
+  TWILIO_URL,
   twilioRecord,
   useHttpSandbox,
 } from "./helpers";
@@ -38,6 +46,27 @@ function tinesCreateAt(origin: string) {
       return [201, tinesRecord("TEXT")];
     });
   return seen;
+}
+
+/** Basic auth as Twilio expects it. */
+function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+
+/**
+ * Answers anything at `origin` and records every path asked for, so a test can show that no
+ * request reached a host (or a doubled path) at all. Removed by the sandbox after the test.
+ */
+function recordAllAt(origin: string): string[] {
+  const paths: string[] = [];
+  const record = (path: string) => {
+    paths.push(path);
+    return [404, { error: "not found" }] as [number, object];
+  };
+  for (const method of ["get", "post", "put", "delete"] as const) {
+    nock(origin).persist()[method](/.*/).optionally().reply(record);
+  }
+  return paths;
 }
 
 function twilioCreateAt(origin: string) {
@@ -293,5 +322,337 @@ describe("connection settings", () => {
       const error = await rejection(providers.tinesTextCredential.read("5", PROVIDER));
       expect(error.message).to.include(`GET ${TINES_BASE}/5`).and.include("ECONNREFUSED");
     });
+  });
+
+  describe("precedence by group (item 5)", () => {
+    const CLI_KEY = "SKcli00000000000000000000000000000";
+    const CLI_SECRET = "cli-api-secret-left-in-the-env-0000";
+    const STACK_SID = "ACstack0000000000000000000000000000";
+    const STACK_TOKEN = "stack-auth-token-0000000000000000";
+
+    it("the stack's account SID + auth token beat an API key pair left in the environment", async () => {
+      env({ ...DEFAULT_ENV, TWILIO_API_KEY: CLI_KEY, TWILIO_API_SECRET: CLI_SECRET });
+      await providers.twilioAwsCredential.configure(
+        stackConfig({ "twilio:accountSid": STACK_SID, "twilio:authToken": STACK_TOKEN }),
+      );
+      const seen = twilioCreateAt(TWILIO_URL);
+      await providers.twilioAwsCredential.create(TWILIO);
+      expect(seen.authorization).to.equal(basic(STACK_SID, STACK_TOKEN));
+    });
+
+    it("the stack's region and edge beat TWILIO_ACCOUNTS_URL in the environment", async () => {
+      env({ ...DEFAULT_ENV, TWILIO_ACCOUNTS_URL: "https://twilio-proxy.example.test" });
+      await providers.twilioAwsCredential.configure(
+        stackConfig({ "twilio:region": "ie1", "twilio:edge": "dublin" }),
+      );
+      const reached = recordAllAt("https://twilio-proxy.example.test");
+      twilioCreateAt("https://accounts.dublin.ie1.twilio.com");
+      await providers.twilioAwsCredential.create(TWILIO);
+      expect(reached).to.deep.equal([]);
+    });
+
+    it("the stack's accountsUrl beats TWILIO_REGION / TWILIO_EDGE in the environment", async () => {
+      env({ ...DEFAULT_ENV, TWILIO_REGION: "ie1", TWILIO_EDGE: "dublin" });
+      await providers.twilioAwsCredential.configure(
+        stackConfig({ "twilio:accountsUrl": "https://twilio-proxy.example.test" }),
+      );
+      twilioCreateAt("https://twilio-proxy.example.test");
+      expect((await providers.twilioAwsCredential.create(TWILIO)).id).to.match(/^CR/);
+    });
+
+    it("the stack's tines:apiKey beats TINES_API_KEY, and the tenant may still come from the environment", async () => {
+      await providers.tinesTextCredential.configure(stackConfig({ "tines:apiKey": "config-api-key-000000" }));
+      const seen = tinesCreateAt(DEFAULT_ENV.TINES_TENANT!);
+      await providers.tinesTextCredential.create(TEXT);
+      expect(seen.authorization).to.equal("Bearer config-api-key-000000");
+    });
+
+    const incomplete: [string, Record<string, string>, Env, string][] = [
+      [
+        "twilio:apiKey without twilio:apiSecret",
+        { "twilio:apiKey": "SKconfig000000000000000000000000000" },
+        { TWILIO_API_SECRET: CLI_SECRET },
+        "twilio:apiSecret",
+      ],
+      [
+        "twilio:apiSecret without twilio:apiKey",
+        { "twilio:apiSecret": "config-api-secret-000000" },
+        { TWILIO_API_KEY: CLI_KEY },
+        "twilio:apiKey",
+      ],
+      [
+        "twilio:accountSid without twilio:authToken",
+        { "twilio:accountSid": STACK_SID },
+        {},
+        "twilio:authToken",
+      ],
+      [
+        "twilio:authToken without twilio:accountSid",
+        { "twilio:authToken": STACK_TOKEN },
+        {},
+        "twilio:accountSid",
+      ],
+    ];
+    for (const [title, config, extraEnv, missing] of incomplete) {
+      it(`stack config with ${title}: an error naming ${missing}, the environment not consulted, no request`, async () => {
+        env({ ...DEFAULT_ENV, ...extraEnv });
+        await providers.twilioAwsCredential.configure(stackConfig(config));
+        const reached = recordAllAt(TWILIO_URL);
+        const error = await rejection(providers.twilioAwsCredential.create(TWILIO));
+        expect(error.message)
+          .to.include(missing)
+          .and.match(/environment .* is not consulted/)
+          .and.include("the stack config sets");
+        expect(error.message).not.to.include(CLI_SECRET).and.not.include(TWILIO_AUTH_TOKEN);
+        expect(reached).to.deep.equal([]);
+      });
+    }
+
+    const bothForms: [string, () => Promise<void>][] = [
+      [
+        "in the stack config",
+        async () =>
+          providers.twilioAwsCredential.configure(
+            stackConfig({
+              "twilio:accountSid": STACK_SID,
+              "twilio:authToken": STACK_TOKEN,
+              "twilio:apiKey": CLI_KEY,
+              "twilio:apiSecret": CLI_SECRET,
+            }),
+          ),
+      ],
+      [
+        "in the environment",
+        async () => env({ ...DEFAULT_ENV, TWILIO_API_KEY: CLI_KEY, TWILIO_API_SECRET: CLI_SECRET }),
+      ],
+    ];
+    for (const [where, arrange] of bothForms) {
+      it(`both auth forms ${where}: the API key pair wins`, async () => {
+        await arrange();
+        const seen = twilioCreateAt(TWILIO_URL);
+        await providers.twilioAwsCredential.create(TWILIO);
+        expect(seen.authorization).to.equal(basic(CLI_KEY, CLI_SECRET));
+      });
+    }
+
+    it("an API key pair needs no account SID (the Credentials path has no account in it)", async () => {
+      env({ TWILIO_API_KEY: CLI_KEY, TWILIO_API_SECRET: CLI_SECRET });
+      const seen = twilioCreateAt(TWILIO_URL);
+      await providers.twilioAwsCredential.create(TWILIO);
+      expect(seen.authorization).to.equal(basic(CLI_KEY, CLI_SECRET));
+    });
+
+    it("tuning resolves per setting: the stack's maxRetries applies while the timeout comes from the environment", async () => {
+      env({ ...DEFAULT_ENV, TINES_MAX_RETRIES: "many" });
+      await providers.tinesTextCredential.configure(stackConfig({ "tines:maxRetries": "0" }));
+      nock(DEFAULT_ENV.TINES_TENANT!).get(`${TINES_BASE}/5`).replyWithError(netError("ECONNREFUSED"));
+      const error = await rejection(providers.tinesTextCredential.read("5", PROVIDER));
+      expect(error.message).to.include("ECONNREFUSED");
+
+      env({ ...DEFAULT_ENV, TINES_TIMEOUT_MS: "0" });
+      const invalid = await rejection(providers.tinesTextCredential.read("5", PROVIDER));
+      expect(invalid.message).to.include("TINES_TIMEOUT_MS (from the environment)");
+    });
+  });
+
+  describe("base URLs are origins only (items 6 and 7)", () => {
+    const DOUBLED = `/api/v1${TINES_BASE}`;
+
+    const tenants: [string, string, RegExp][] = [
+      ["a path with a trailing slash", "https://x.tines.com/api/v1/", /without a path/],
+      ["a path", "https://x.tines.com/api/v1", /without a path/],
+      ["a bare host with a path", "x.tines.com/api/v1/", /without a path/],
+      ["a double slash", "https://x.tines.com//", /without a path/],
+      ["a query", "https://x.tines.com?team=2", /query/],
+      ["an empty query", "https://x.tines.com/?", /query/],
+      ["a fragment", "https://x.tines.com#top", /fragment/],
+      ["user info", "https://user:pa55w0rd-in-url@x.tines.com", /user info/],
+    ];
+    for (const [title, tenant, rule] of tenants) {
+      it(`a tenant with ${title} is refused naming the setting; no request is sent`, async () => {
+        env({ ...DEFAULT_ENV, TINES_TENANT: tenant });
+        const reached = recordAllAt("https://x.tines.com");
+        for (const call of [
+          () => providers.tinesTextCredential.read("1", PROVIDER),
+          () => providers.tinesTextCredential.delete("1", { ...TEXT }),
+          () => providers.tinesTextCredential.create(TEXT),
+        ]) {
+          const error = await rejection(call());
+          expect(error.message)
+            .to.include("tines:tenant")
+            .and.include("TINES_TENANT")
+            .and.include("https://<tenant>.tines.com")
+            .and.match(rule);
+          expect(error.message).not.to.include("pa55w0rd");
+        }
+        expect(reached).to.deep.equal([]);
+        expect(sandbox.unmatched).to.deep.equal([]);
+      });
+    }
+
+    it(`no request ever goes to the doubled path ${DOUBLED}/1 (read and delete)`, async () => {
+      env({ ...DEFAULT_ENV, TINES_TENANT: "https://x.tines.com/api/v1/" });
+      const reached = recordAllAt("https://x.tines.com");
+      await rejection(providers.tinesTextCredential.read("1", PROVIDER));
+      await rejection(providers.tinesTextCredential.delete("1", { ...TEXT }));
+      expect(reached.filter((path) => path.startsWith(DOUBLED))).to.deep.equal([]);
+    });
+
+    it("twilio:accountsUrl with a path is refused naming the setting; no request is sent", async () => {
+      await providers.twilioAwsCredential.configure(
+        stackConfig({ "twilio:accountsUrl": "https://twilio-proxy.example.test/v1/" }),
+      );
+      const reached = recordAllAt("https://twilio-proxy.example.test");
+      const error = await rejection(providers.twilioAwsCredential.read("CR1", PROVIDER));
+      expect(error.message)
+        .to.include("twilio:accountsUrl")
+        .and.include("(from the stack config)")
+        .and.include("https://accounts.twilio.com")
+        .and.match(/without a path/);
+      expect(reached).to.deep.equal([]);
+    });
+
+    it("TWILIO_ACCOUNTS_URL with user info is refused without echoing it", async () => {
+      env({ ...DEFAULT_ENV, TWILIO_ACCOUNTS_URL: "https://AC1:t0ken-in-url-0000@twilio-proxy.example.test" });
+      const reached = recordAllAt("https://twilio-proxy.example.test");
+      const error = await rejection(providers.twilioAwsCredential.create(TWILIO));
+      expect(error.message)
+        .to.include("TWILIO_ACCOUNTS_URL")
+        .and.match(/user info/);
+      expect(error.message).not.to.include("t0ken-in-url");
+      expect(reached).to.deep.equal([]);
+    });
+
+    const smuggled = [
+      "evil.example#.tines.com",
+      "x.tines.com@evil.example",
+      "evil.example?.tines.com",
+      "evil.example/.tines.com",
+      "evil.example\\.tines.com",
+      "https://x.tines.com@evil.example",
+    ];
+    for (const tenant of smuggled) {
+      it(`the tenant ${JSON.stringify(tenant)} cannot reach another host`, async () => {
+        env({ ...DEFAULT_ENV, TINES_TENANT: tenant });
+        const reached = recordAllAt("https://evil.example");
+        const error = await rejection(providers.tinesTextCredential.read("1", PROVIDER));
+        expect(error.message).to.include("tines:tenant").and.include("TINES_TENANT");
+        expect(reached).to.deep.equal([]);
+        expect(sandbox.unmatched).to.deep.equal([]);
+      });
+    }
+
+    const labels: [Env, string][] = [
+      [{ TWILIO_EDGE: "a@evil.example#" }, "TWILIO_EDGE"],
+      [{ TWILIO_REGION: "a@evil.example#" }, "TWILIO_REGION"],
+      [{ TWILIO_EDGE: "evil.example/" }, "TWILIO_EDGE"],
+      [{ TWILIO_REGION: "ie1.evil.example" }, "TWILIO_REGION"],
+      [{ TWILIO_EDGE: "Dublin" }, "TWILIO_EDGE"],
+      [{ TWILIO_EDGE: "dub_lin" }, "TWILIO_EDGE"],
+      [{ TWILIO_REGION: "-ie1" }, "TWILIO_REGION"],
+      [{ TWILIO_REGION: "ie1-" }, "TWILIO_REGION"],
+      [{ TWILIO_REGION: "ie--1" }, "TWILIO_REGION"],
+      [{ TWILIO_EDGE: "a".repeat(64) }, "TWILIO_EDGE"],
+      [
+        { TWILIO_EDGE: "dublin", TWILIO_ACCOUNTS_URL: TWILIO_URL, TWILIO_REGION: "ie1:8443" },
+        "TWILIO_REGION",
+      ],
+    ];
+    for (const [vars, envName] of labels) {
+      it(`${JSON.stringify(vars)} is refused naming ${envName} and the rule; nothing is sent`, async () => {
+        env({ ...DEFAULT_ENV, ...vars });
+        const reached = recordAllAt("https://evil.example");
+        const reachedTwilio = recordAllAt(TWILIO_URL);
+        const error = await rejection(providers.twilioAwsCredential.create(TWILIO));
+        const configKey = envName === "TWILIO_EDGE" ? "twilio:edge" : "twilio:region";
+        expect(error.message)
+          .to.include(envName)
+          .and.include(configKey)
+          .and.match(/lowercase letters, digits and single dashes/);
+        expect(reached).to.deep.equal([]);
+        expect(reachedTwilio).to.deep.equal([]);
+        expect(sandbox.unmatched).to.deep.equal([]);
+      });
+    }
+
+    it("twilio:edge from the stack config is checked too", async () => {
+      await providers.twilioAwsCredential.configure(stackConfig({ "twilio:edge": "a@evil.example#" }));
+      const reached = recordAllAt("https://evil.example");
+      const error = await rejection(providers.twilioAwsCredential.read("CR1", PROVIDER));
+      expect(error.message).to.include("twilio:edge").and.include("(from the stack config)");
+      expect(reached).to.deep.equal([]);
+    });
+
+    it("dashed labels are fine: edge ashburn-1, region us1", async () => {
+      env({ ...DEFAULT_ENV, TWILIO_EDGE: "ashburn-1", TWILIO_REGION: "us1" });
+      twilioCreateAt("https://accounts.ashburn-1.us1.twilio.com");
+      expect((await providers.twilioAwsCredential.create(TWILIO)).id).to.match(/^CR/);
+    });
+  });
+
+  describe("timeout and retries are bounded (item 8)", () => {
+    it("the agreed limits", () => {
+      expect(TIMEOUT_MS_RANGE).to.deep.equal({ min: 1_000, max: 300_000 });
+      expect(DEFAULT_TIMEOUT_MS).to.equal(30_000);
+      expect(MAX_RETRIES_RANGE).to.deep.equal({ min: 0, max: 10 });
+      expect(DEFAULT_MAX_RETRIES).to.equal(4);
+    });
+
+    const refused: [string, string, string, string, string][] = [];
+    for (const [service, timeoutEnv, timeoutKey, retriesEnv, retriesKey] of [
+      ["tines", "TINES_TIMEOUT_MS", "tines:timeoutMs", "TINES_MAX_RETRIES", "tines:maxRetries"],
+      ["twilio", "TWILIO_TIMEOUT_MS", "twilio:timeoutMs", "TWILIO_MAX_RETRIES", "twilio:maxRetries"],
+    ] as const) {
+      for (const value of [
+        "0",
+        "-1",
+        "999",
+        "300001",
+        "1.5",
+        "1e4",
+        "1000ms",
+        " 1000",
+        "99999999999999999999",
+      ]) {
+        refused.push([service, timeoutEnv, timeoutKey, value, "from 1000 to 300000"]);
+      }
+      for (const value of ["-1", "11", "2.5", "1000000", "four"]) {
+        refused.push([service, retriesEnv, retriesKey, value, "from 0 to 10"]);
+      }
+    }
+    for (const [service, envName, configKey, value, range] of refused) {
+      for (const source of ["environment", "stack config"] as const) {
+        it(`${configKey}=${JSON.stringify(value)} in the ${source} is refused naming ${configKey}, ${envName} and ${range}`, async () => {
+          if (source === "environment") env({ ...DEFAULT_ENV, [envName]: value });
+          else await providers.tinesTextCredential.configure(stackConfig({ [configKey]: value }));
+          const error = await rejection(
+            service === "tines"
+              ? providers.tinesTextCredential.read("5", PROVIDER)
+              : providers.twilioAwsCredential.read("CR1", PROVIDER),
+          );
+          expect(error.message)
+            .to.include(configKey)
+            .and.include(envName)
+            .and.include(range)
+            .and.match(/whole number/);
+          expect(sandbox.unmatched).to.deep.equal([]);
+        });
+      }
+    }
+
+    for (const [envName, value] of [
+      ["TINES_TIMEOUT_MS", "1000"],
+      ["TINES_TIMEOUT_MS", "300000"],
+      ["TINES_MAX_RETRIES", "0"],
+      ["TINES_MAX_RETRIES", "10"],
+    ] as const) {
+      it(`${envName}=${value} (a bound) is accepted`, async () => {
+        env({ ...DEFAULT_ENV, [envName]: value });
+        nock(DEFAULT_ENV.TINES_TENANT!)
+          .get(`${TINES_BASE}/5`)
+          .reply(200, tinesRecord("TEXT", { id: 5 }));
+        expect((await providers.tinesTextCredential.read("5", PROVIDER)).id).to.equal("5");
+      });
+    }
   });
 });

@@ -3,6 +3,7 @@
 // answer of the wrong kind becomes a partially created resource instead of an orphan.
 import { expect } from "chai";
 import nock from "nock";
+import { TIMEOUT_MS_RANGE } from "../../provider/core/config";
 import { PartialCreateError } from "../../provider/core/lifecycle";
 import {
   ALL_CASES,
@@ -38,6 +39,9 @@ function scopeFor(c: ResourceCase): { scope: nock.Scope; posts: () => number; ge
   });
   return { scope, posts: () => posts, gets: () => gets };
 }
+
+/** The shortest timeout the settings accept, so these tests wait as little as allowed. */
+const SHORTEST_TIMEOUT_MS = TIMEOUT_MS_RANGE.min;
 
 function timeoutVar(c: ResourceCase): "TINES_TIMEOUT_MS" | "TWILIO_TIMEOUT_MS" {
   return c.service === "Tines" ? "TINES_TIMEOUT_MS" : "TWILIO_TIMEOUT_MS";
@@ -122,20 +126,26 @@ describe("create: lost answers, retries and errors", () => {
       });
 
       it("no answer within the timeout: an error naming the path and adoption, no second POST", async () => {
-        process.env[timeoutVar(c)] = "150";
+        process.env[timeoutVar(c)] = String(SHORTEST_TIMEOUT_MS);
         const { scope, posts } = scopeFor(c);
-        scope.post(c.createPath).delay(1000).reply(201, found(c.id));
+        scope
+          .post(c.createPath)
+          .delay(SHORTEST_TIMEOUT_MS + 1000)
+          .reply(201, found(c.id));
         scope.get(c.createPath).query(c.listQuery).reply(200, c.list([]));
         const error = await rejection(create());
         expect(error.message).to.include(`POST ${c.createPath}`).and.match(/adopt/);
-        expect(error.message).to.match(/150 ms/);
+        expect(error.message).to.include(`${SHORTEST_TIMEOUT_MS} ms`);
         expect(posts()).to.equal(1);
       });
 
       it("no answer within the timeout, but the lookup finds it: adopted", async () => {
-        process.env[timeoutVar(c)] = "150";
+        process.env[timeoutVar(c)] = String(SHORTEST_TIMEOUT_MS);
         const { scope, posts } = scopeFor(c);
-        scope.post(c.createPath).delay(1000).reply(201, found(c.id));
+        scope
+          .post(c.createPath)
+          .delay(SHORTEST_TIMEOUT_MS + 1000)
+          .reply(201, found(c.id));
         scope
           .get(c.createPath)
           .query(c.listQuery)
