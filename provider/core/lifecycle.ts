@@ -41,6 +41,8 @@ export interface CredentialApi {
   siblingKey(inputs: Inputs): string;
   /** Where a user should look for the credential (for error messages). */
   readonly where: string;
+  /** The API key or token this connection authenticates with: never taken into state either. */
+  readonly connectionSecrets: readonly string[];
 }
 
 /** The declarative description of one credential resource. */
@@ -205,12 +207,20 @@ export function updateRequestBody(
 }
 
 /** The state to store: the declared inputs, overlaid with every field the service returned. */
-export function outputsFrom(spec: CredentialSpec, inputs: Inputs, record: ApiRecord): Inputs {
+export function outputsFrom(
+  spec: CredentialSpec,
+  inputs: Inputs,
+  record: ApiRecord,
+  secrets: readonly string[],
+): Inputs {
   const outs: Inputs = { ...declaredInputs(inputs) };
   for (const table of [spec.inputs, spec.outputs]) {
     for (const [name, field] of Object.entries(table)) {
       const returned = field.returnedAs ?? field.api;
-      if (!field.secret && returned && record[returned] !== undefined) outs[name] = record[returned];
+      const value = returned === undefined ? undefined : record[returned];
+      // A careless or hostile service may echo a secret into a plain field, which state would then
+      // keep unencrypted: such a value is not taken (the declared input, if any, stays).
+      if (!field.secret && value !== undefined && !holdsSecret(value, secrets)) outs[name] = value;
     }
   }
   return outs;
@@ -238,7 +248,7 @@ function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
 }
 
 /** Whether a secret, in any form the redaction knows, occurs anywhere inside a value. */
-function holdsSecret(value: unknown, secrets: string[]): boolean {
+function holdsSecret(value: unknown, secrets: readonly string[]): boolean {
   if (typeof value === "string")
     return secrets.some((s) => value.includes(s)) || redact(value, secrets) !== value;
   if (Array.isArray(value)) return value.some((v) => holdsSecret(v, secrets));
@@ -286,9 +296,10 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
     }
     const wrong = spec.wrongKind(existing, inputs);
     if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
-    const current = outputsFrom(spec, {}, existing);
+    const unsafe = [...secrets, ...api.connectionSecrets];
+    const current = outputsFrom(spec, {}, existing, unsafe);
     const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
-    return { id, outs: outputsFrom(spec, inputs, record) };
+    return { id, outs: outputsFrom(spec, inputs, record, unsafe) };
   } catch (error) {
     // Not adopted: no resource manages it.
     knownIds.delete(knownKey(spec, id));
@@ -421,7 +432,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       if (!id) {
         throw new Error(`${spec.label}: the service answered the create without an id; check ${api.where}.`);
       }
-      const outs = outputsFrom(spec, inputs, record);
+      const outs = outputsFrom(spec, inputs, record, [...secrets, ...api.connectionSecrets]);
       const wrong = spec.wrongKind(record, inputs);
       if (wrong) {
         throw new PartialCreateError(`${spec.label} ${id} was created but ${wrong}`, id, {
@@ -435,9 +446,10 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     async read(id, props) {
       remember(spec, id);
       const olds = declaredInputs(props);
-      const record = await spec.connect().get(id);
+      const api = spec.connect();
+      const record = await api.get(id);
       if (!record) return {};
-      const outs = outputsFrom(spec, olds, record);
+      const outs = outputsFrom(spec, olds, record, [...secretValues(spec, olds), ...api.connectionSecrets]);
       const stamp = spec.updatedAtOutput;
       if (stamp && olds[stamp] && outs[stamp] && !sameValue("timestamp", olds[stamp], outs[stamp])) {
         // Changed since our last write: the secret the service holds may no longer be ours. Dropping
@@ -451,8 +463,10 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       remember(spec, id);
       const inputs = declaredInputs(news);
       const body = spec.updateBody(withInherited(spec, declaredInputs(olds), inputs));
-      const record = await spec.connect().update(id, body, secretValues(spec, inputs));
-      return { outs: outputsFrom(spec, inputs, record) };
+      const secrets = secretValues(spec, inputs);
+      const api = spec.connect();
+      const record = await api.update(id, body, secrets);
+      return { outs: outputsFrom(spec, inputs, record, [...secrets, ...api.connectionSecrets]) };
     },
 
     async delete(id) {

@@ -142,6 +142,7 @@ export function tinesApi(mode: string): CredentialApi {
 
   return {
     where: `${settings.baseUrl} (Tines credentials)`,
+    connectionSecrets: settings.secrets,
 
     siblingKey: (inputs) => tinesSiblingKey(mode, inputs),
 

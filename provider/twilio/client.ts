@@ -77,6 +77,7 @@ export function twilioApi(): CredentialApi {
 
   return {
     where: `${settings.baseUrl}${BASE} (Twilio AWS credentials)`,
+    connectionSecrets: settings.secrets,
 
     siblingKey: twilioSiblingKey,
 

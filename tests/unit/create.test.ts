@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
-import { PartialCreateError } from "../../provider/core/lifecycle";
+import { forgetKnownIds, PartialCreateError } from "../../provider/core/lifecycle";
 import {
   ALL_CASES,
   AWS_ACCESS_KEY_ID,
@@ -28,6 +28,7 @@ import {
   TWILIO_AUTH_TOKEN,
   TWILIO_BASE,
   TWILIO_URL,
+  twilioCase,
   twilioRecord,
   useHttpSandbox,
 } from "./helpers";
@@ -532,6 +533,66 @@ describe("create", () => {
         await c.provider.update(id, properties, { ...PROVIDER, ...inputs });
         expect(JSON.stringify(sent)).to.include(JSON.stringify(c.secretValues()[0]).slice(1, -1));
       });
+    }
+  });
+});
+
+describe("a service that echoes a secret into a plain field: never taken into state", () => {
+  useHttpSandbox();
+  // State keeps every field but the secret inputs unencrypted, so an echoed secret there would be
+  // a secret in plain text: such a value is dropped and the declared input, if any, kept.
+  const echoes = (secret: string) => ({
+    description: `stored ${secret}`,
+    metadata: { echoed: JSON.stringify({ token: secret }) },
+  });
+
+  for (const c of TINES_CASES) {
+    const connectionSecret = TINES_API_KEY;
+    for (const [what, secret] of [
+      ["the credential's secret", () => c.secretValues()[0]],
+      ["the API key", () => connectionSecret],
+    ] as const) {
+      it(`${c.title}: create, read and update answers echoing ${what} leave no trace of it in the outputs`, async () => {
+        const inputs = { ...c.inputs(), description: "declared" };
+        const answer = c.record({ ...echoes(secret()), slug: `slug-${encodeURIComponent(secret())}` });
+        nock(c.origin).post(c.createPath).reply(201, answer);
+        const created = await c.provider.create({ ...PROVIDER, ...inputs });
+        nock(c.origin).get(c.itemPath(created.id)).reply(200, answer);
+        const read = await c.provider.read(created.id, { ...PROVIDER, ...created.outs });
+        nock(c.origin).put(c.itemPath(created.id)).reply(200, answer);
+        const updated = await c.provider.update(created.id, created.outs, { ...PROVIDER, ...inputs });
+        for (const outs of [created.outs, read.props, updated.outs]) {
+          const plain = { ...outs };
+          for (const name of c.secretInputs) delete plain[name];
+          const text = JSON.stringify(plain);
+          expect(text).not.to.include(secret());
+          expect(text).not.to.include(encodeURIComponent(secret()));
+          expect(text).not.to.include(JSON.stringify(secret()).slice(1, -1));
+          expect(plain.description, "the declared value stays").to.equal("declared");
+          expect(plain).not.to.have.property("metadata");
+          expect(plain).to.have.property("credentialId");
+        }
+      });
+    }
+  }
+
+  it("TwilioAwsCredential: an answer echoing the key pair or the auth token in friendly_name or url leaves no trace", async () => {
+    const c = twilioCase;
+    for (const secret of [c.secretValues()[0], AWS_SECRET, TWILIO_AUTH_TOKEN]) {
+      forgetKnownIds(); // each answer carries the same sid: stands for a separate run
+      const answer = c.record({
+        friendly_name: secret,
+        url: `${TWILIO_URL}${TWILIO_BASE}/${CREDENTIAL_SID}?e=${secret}`,
+      });
+      nock(c.origin).post(c.createPath).reply(201, answer);
+      const created = await c.provider.create({ ...PROVIDER, ...c.inputs() });
+      const plain = { ...created.outs };
+      delete plain.credentials;
+      const text = JSON.stringify(plain);
+      expect(text).not.to.include(secret);
+      expect(plain.friendlyName).to.equal(c.inputs().friendlyName);
+      expect(plain).not.to.have.property("url");
+      expect(plain.sid).to.equal(CREDENTIAL_SID);
     }
   });
 });
