@@ -151,6 +151,7 @@ export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news:
   const after = normalize(declaredInputs(news));
   const testCredential = spec.isTestCredential?.(after) ?? false;
   const changed: string[] = [];
+  const removedSecrets: string[] = [];
   for (const [name, field] of Object.entries(spec.inputs)) {
     if (name === ADOPT) continue;
     const next = after[name];
@@ -160,11 +161,15 @@ export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news:
       // value the service did not report (null/absent) is taken to be at the default.
       const meant = unsetMeans(field, testCredential);
       if (meant && given(prev) && !sameValue(field.kind, prev, meant.value)) changed.push(name);
+      // A removed secret has no default an update could send and no documented way to be cleared,
+      // so it would stay stored and usable: only a new credential gets rid of it.
+      else if (field.secret && !meant && given(prev)) removedSecrets.push(name);
     } else if (isUnknown(next) || !sameValue(field.kind, next, prev)) {
       changed.push(name);
     }
   }
-  const replaces = changed.filter((name) => spec.inputs[name].replaces);
+  changed.push(...removedSecrets);
+  const replaces = changed.filter((name) => spec.inputs[name].replaces || removedSecrets.includes(name));
   // Pointing adoptId at another credential means "manage that one instead": a replacement.
   const adopt = after[ADOPT];
   if (adopt !== undefined && (isUnknown(adopt) || String(adopt) !== id)) replaces.push(ADOPT);

@@ -40,12 +40,10 @@ describe("attack: the AWS KEY -> ROLE switch by other roads (item 12)", () => {
       .and.match(/nothing was changed/);
   });
 
-  // Not fixed (a design choice, see the report): the create page's own ROLE sample sends a key pair,
-  // so check accepts keys with ROLE. Removing them later shows no diff (a secret has no default and
-  // no documented way to clear it), so the pair the user deleted from the program stays usable in
-  // Tines. Either removal of a secret without a way to clear it must replace, or keys must be
-  // refused unless KEY.
-  it.skip("removing awsAccessKey/awsSecretKey from a ROLE credential is a change (the stored keys would stay)", async () => {
+  // The create page's own ROLE sample sends a key pair, so check accepts keys with ROLE. A secret has
+  // no default and no documented way to be cleared, so removing it must replace the credential, or
+  // the pair the user deleted from the program would stay usable in Tines.
+  it("removing awsAccessKey/awsSecretKey from a ROLE credential replaces it (the stored keys would stay)", async () => {
     const c = awsCase;
     const olds = {
       ...PROVIDER,
@@ -59,5 +57,6 @@ describe("attack: the AWS KEY -> ROLE switch by other roads (item 12)", () => {
     const { awsAccessKey: _a, awsSecretKey: _s, ...news } = olds;
     const diff = await c.provider.diff(c.id, olds, news);
     expect(diff.changes).to.equal(true);
+    expect(diff.replaces).to.include("awsSecretKey");
   });
 });
