@@ -123,6 +123,12 @@ function secretForms(secrets: readonly string[]): Set<string> {
   return forms;
 }
 
+/** A test of whether a text holds any of these secrets in any spelling; the spellings are worked out once. */
+export function secretDetector(secrets: readonly string[]): (text: string) => boolean {
+  const forms = [...secretForms(secrets)];
+  return (text) => forms.some((form) => text.includes(form));
+}
+
 /** Replaces every occurrence of any secret, in any of its spellings, with [secret]. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;

@@ -17,7 +17,7 @@ import {
   checkFields,
   unsetMeans,
 } from "./fields";
-import { ApiError, redact } from "./http";
+import { ApiError, secretDetector } from "./http";
 
 export type ApiRecord = Record<string, unknown>;
 
@@ -219,13 +219,14 @@ export function outputsFrom(
   secrets: readonly string[],
 ): Inputs {
   const outs: Inputs = { ...declaredInputs(inputs) };
+  const detect = secretDetector(secrets);
   for (const table of [spec.inputs, spec.outputs]) {
     for (const [name, field] of Object.entries(table)) {
       const returned = field.returnedAs ?? field.api;
       const value = returned === undefined ? undefined : record[returned];
       // A careless or hostile service may echo a secret into a plain field, which state would then
       // keep unencrypted: such a value is not taken (the declared input, if any, stays).
-      if (!field.secret && value !== undefined && !holdsSecret(value, secrets)) outs[name] = value;
+      if (!field.secret && value !== undefined && !holdsSecret(value, detect)) outs[name] = value;
     }
   }
   return outs;
@@ -252,13 +253,12 @@ function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
     .filter((v): v is string => typeof v === "string" && v !== "");
 }
 
-/** Whether a secret, in any form the redaction knows, occurs anywhere inside a value. */
-function holdsSecret(value: unknown, secrets: readonly string[]): boolean {
-  if (typeof value === "string")
-    return secrets.some((s) => value.includes(s)) || redact(value, secrets) !== value;
-  if (Array.isArray(value)) return value.some((v) => holdsSecret(v, secrets));
+/** Whether a secret, in any spelling the redaction knows, occurs anywhere inside a value. */
+function holdsSecret(value: unknown, detect: (text: string) => boolean): boolean {
+  if (typeof value === "string") return detect(value);
+  if (Array.isArray(value)) return value.some((v) => holdsSecret(v, detect));
   if (isPlainObject(value)) {
-    return Object.entries(value).some(([k, v]) => holdsSecret(k, secrets) || holdsSecret(v, secrets));
+    return Object.entries(value).some(([k, v]) => detect(k) || holdsSecret(v, detect));
   }
   return false;
 }
@@ -270,8 +270,9 @@ function holdsSecret(value: unknown, secrets: readonly string[]): boolean {
  */
 function withoutSecrets(spec: CredentialSpec, props: Inputs, secrets: string[]): Inputs {
   const secretInputs = new Set(secretNames(spec.inputs));
+  const detect = secretDetector(secrets);
   return Object.fromEntries(
-    Object.entries(props).filter(([name, value]) => !secretInputs.has(name) && !holdsSecret(value, secrets)),
+    Object.entries(props).filter(([name, value]) => !secretInputs.has(name) && !holdsSecret(value, detect)),
   );
 }
 
