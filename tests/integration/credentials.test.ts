@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Emulator, RequestLogEntry, startEmulator } from "../../emulator";
-import { EngineHarness, installPackedPackage, UNKNOWN, UpResult } from "./harness";
+import { emulatorStackConfig, EngineHarness, installPackedPackage, UNKNOWN, UpResult } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -106,14 +106,8 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
   const results: UpResult[] = [];
   const otherErrors: string[] = [];
 
-  const config = () => ({
-    "tines:tenant": emulator.url,
-    "tines:apiKey": TINES_API_KEY,
-    "twilio:accountSid": emulator.settings.twilioAccountSid,
-    "twilio:authToken": TWILIO_AUTH_TOKEN,
-    "twilio:accountsUrl": emulator.url,
-  });
-  const secretConfigKeys = ["tines:apiKey", "twilio:authToken"];
+  const stack = () =>
+    emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN });
   const write = (next: Decl[]) => {
     decls = next;
     fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources: next }));
@@ -163,7 +157,7 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
     });
     dir = fs.mkdtempSync(path.join(programDir, "credentials-"));
     fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
-    engine = await EngineHarness.start({ programDir, config: config(), secretConfigKeys });
+    engine = await EngineHarness.start({ programDir, ...stack() });
     console.log(`      setup: ${Date.now() - started} ms`);
   });
 
@@ -738,8 +732,8 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
       // A second stack (own host, own state) whose stack config sets a short timeout and one retry.
       const slow = await EngineHarness.start({
         programDir,
-        config: { ...config(), "tines:timeoutMs": "1000", "tines:maxRetries": "1" },
-        secretConfigKeys,
+        ...stack(),
+        config: { ...stack().config, "tines:timeoutMs": "1000", "tines:maxRetries": "1" },
         stack: "slow",
       });
       const keep = decls;

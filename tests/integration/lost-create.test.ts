@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../../emulator";
-import { EngineHarness, installPackedPackage, UpResult } from "./harness";
+import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -89,14 +89,7 @@ describe("lost creates through the engine path: siblings never share or swap a c
       stack,
       parallel,
       continueOnError: true,
-      config: {
-        "tines:tenant": emulator.url,
-        "tines:apiKey": TINES_API_KEY,
-        "twilio:accountSid": emulator.settings.twilioAccountSid,
-        "twilio:authToken": TWILIO_AUTH_TOKEN,
-        "twilio:accountsUrl": emulator.url,
-      },
-      secretConfigKeys: ["tines:apiKey", "twilio:authToken"],
+      ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
     });
     harnesses.push(engine);
     fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources: decls }));

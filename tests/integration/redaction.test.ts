@@ -7,7 +7,7 @@ import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { EchoFaultKind, Emulator, startEmulator } from "../../emulator";
-import { EngineHarness, installPackedPackage } from "./harness";
+import { emulatorStackConfig, EngineHarness, installPackedPackage } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -115,14 +115,7 @@ describe("redaction through the engine path (packed package, provider host, emul
     );
     engine = await EngineHarness.start({
       programDir: installed.programDir,
-      config: {
-        "tines:tenant": emulator.url,
-        "tines:apiKey": TINES_API_KEY,
-        "twilio:accountSid": emulator.settings.twilioAccountSid,
-        "twilio:authToken": TWILIO_AUTH_TOKEN,
-        "twilio:accountsUrl": emulator.url,
-      },
-      secretConfigKeys: ["tines:apiKey", "twilio:authToken"],
+      ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
     });
   });
 

@@ -13,3 +13,4 @@ export * from "./engine";
 export * from "./host";
 export * from "./install";
 export * from "./protocol";
+export * from "./stackConfig";
