@@ -47,6 +47,11 @@ export interface CredentialApi {
 export interface CredentialSpec {
   /** For messages: "Tines TEXT credential". */
   label: string;
+  /**
+   * The collection whose ids this kind shares: one id there is one credential, whatever its kind
+   * (every Tines mode is a user_credentials id).
+   */
+  idSpace: string;
   /** Inputs: what the user declares. */
   inputs: FieldTable;
   /** Outputs the service computes (ids, timestamps, owner, ...). */
@@ -125,7 +130,7 @@ export function forgetKnownIds(): void {
   siblingsByKey.clear();
 }
 
-const knownKey = (spec: CredentialSpec, id: string) => `${spec.label}/${id}`;
+const knownKey = (spec: CredentialSpec, id: string) => `${spec.idSpace}/${id}`;
 
 function remember(spec: CredentialSpec, id: string): void {
   if (id) knownIds.add(knownKey(spec, id));
@@ -353,7 +358,7 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
         throw new Error(
           `${error.message}. The ${spec.label} may have been created: ${found.length} matching ` +
             `credential(s) (ids ${ids}) were created recently at ${api.where}, but another create of ` +
-            `the same name in this run lost its answer too, so which one holds this resource's secret ` +
+            `the same name in this run lost its answer (or its id) too, so which one holds this resource's secret ` +
             `cannot be told. Nothing was recorded; adopt one with adoptId (the update then sends the ` +
             `declared secret) and delete the others.`,
           { cause: error },
@@ -392,6 +397,9 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
       continue;
     }
     siblings.sending.delete(sending);
+    // Answered without an id, the create may still have stored a credential that a sibling's
+    // lookup cannot tell from its own: that sibling must not take it.
+    if (!idOf(spec, answer)) siblings.unresolved.add({});
     return claimAnswer(spec, api, answer);
   }
 }
