@@ -17,7 +17,7 @@ import {
   checkFields,
   unsetMeans,
 } from "./fields";
-import { ApiError, redact } from "./http";
+import { ApiError, redact, safeText } from "./http";
 
 export type ApiRecord = Record<string, unknown>;
 
@@ -265,6 +265,12 @@ function withoutSecrets(spec: CredentialSpec, props: Inputs, secrets: string[]):
   );
 }
 
+/** Why an answer is not of this kind, safe to show: it quotes the answer, which may echo a secret. */
+function wrongKindOf(spec: CredentialSpec, record: ApiRecord, inputs: Inputs, secrets: string[]) {
+  const wrong = spec.wrongKind(record, inputs);
+  return wrong === undefined ? undefined : safeText(wrong, secrets);
+}
+
 function idOf(spec: CredentialSpec, record: ApiRecord): string {
   const id = record[spec.idField];
   return typeof id === "string" || typeof id === "number" ? String(id) : "";
@@ -289,7 +295,7 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
         `adoptId: there is no ${spec.label} with id ${id} at ${api.where}; nothing was created.`,
       );
     }
-    const wrong = spec.wrongKind(existing, inputs);
+    const wrong = wrongKindOf(spec, existing, inputs, secrets);
     if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
     const current = outputsFrom(spec, {}, existing);
     const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
@@ -430,7 +436,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
         throw new Error(`${spec.label}: the service answered the create without an id; check ${api.where}.`);
       }
       const outs = outputsFrom(spec, inputs, record);
-      const wrong = spec.wrongKind(record, inputs);
+      const wrong = wrongKindOf(spec, record, inputs, secrets);
       if (wrong) {
         throw new PartialCreateError(`${spec.label} ${id} was created but ${wrong}`, id, {
           ...withoutSecrets(spec, outs, secrets),

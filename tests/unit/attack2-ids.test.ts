@@ -61,3 +61,28 @@ describe("attack 2: ids of one run", () => {
     expect(error.message).to.match(/already managed/);
   });
 });
+
+describe("attack 2: a wrong-kind answer quoting the secret", () => {
+  useHttpSandbox();
+
+  for (const c of ALL_CASES) {
+    it(`${c.title}: the partial-create and adoption errors do not show it`, async () => {
+      const secret = c.secretValues()[0];
+      // The field the kind is judged by (Tines: mode; Twilio: account_sid) echoes the secret.
+      const echo = c.service === "Tines" ? { mode: secret } : { account_sid: secret };
+      const scope = nock(c.origin);
+      scope.post(c.createPath).reply(201, { ...c.wrongKindRecord(), ...echo });
+      const created = await rejection(c.provider.create({ ...PROVIDER, ...c.wrongKindInputs() }));
+      scope.get(c.itemPath(c.otherId)).reply(200, { ...recordWithId(c, c.otherId), ...echo });
+      const adopted = await rejection(
+        c.provider.create({ ...PROVIDER, ...c.wrongKindInputs(), adoptId: c.rawId(c.otherId) }),
+      );
+      for (const error of [created, adopted]) {
+        const text = `${error.message}\n${error.stack ?? ""}`;
+        for (const piece of [secret, ...secret.split(/[:\n]/).filter((p) => p.length >= 16)]) {
+          expect(text.includes(piece), text.slice(0, 120)).to.equal(false);
+        }
+      }
+    });
+  }
+});
