@@ -359,7 +359,8 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
       }
       // From here to the claim nothing awaits, so no sibling can claim or send in between.
       const found = listed.filter((record) => !isKnown(spec, idOf(spec, record)));
-      const ids = found.map((r) => idOf(spec, r)).join(", ");
+      // Ids come from the server's list, which may echo a secret anywhere.
+      const ids = safeText(found.map((r) => idOf(spec, r)).join(", "), secrets);
       if (found.length > 0 && siblings.unresolved.size > 1) {
         throw new Error(
           `${error.message}. The ${spec.label} may have been created: ${found.length} matching ` +

@@ -86,3 +86,29 @@ describe("attack 2: a wrong-kind answer quoting the secret", () => {
     });
   }
 });
+
+describe("attack 2: a lost create's lookup listing ids that quote the secret", () => {
+  useHttpSandbox();
+
+  for (const c of ALL_CASES) {
+    it(`${c.title}: the "several matching credentials" error does not show them`, async () => {
+      const secret = c.secretValues()[0];
+      const idField = c.service === "Tines" ? "id" : "sid";
+      const scope = nock(c.origin);
+      scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
+      scope
+        .get(c.createPath)
+        .query(c.listQuery)
+        .reply(
+          200,
+          c.list([recordWithId(c, c.id), { ...recordWithId(c, c.otherId), [idField]: `x${secret}` }]),
+        );
+      const error = await rejection(c.provider.create({ ...PROVIDER, ...c.inputs() }));
+      expect(error.message).to.match(/2 matching credentials/);
+      const text = `${error.message}\n${error.stack ?? ""}`;
+      for (const piece of [secret, ...secret.split(/[:\n]/).filter((p) => p.length >= 16)]) {
+        expect(text.includes(piece), text.slice(0, 120)).to.equal(false);
+      }
+    });
+  }
+});
