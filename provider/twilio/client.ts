@@ -18,7 +18,13 @@ const LIST_MAX_PAGES = 20;
 
 /** The path and query of a next-page URL, which may be absolute (on the accounts host). */
 function samePath(url: string): string {
-  const parsed = new URL(url, "https://accounts.twilio.com");
+  let parsed: URL;
+  try {
+    parsed = new URL(url, "https://accounts.twilio.com");
+  } catch {
+    // Not quoted, nor kept as a cause (Node's TypeError holds the input): it comes from the server.
+    throw new Error(`GET ${BASE} answered a meta.next_page_url that is not a URL`);
+  }
   return `${parsed.pathname}${parsed.search}`;
 }
 
