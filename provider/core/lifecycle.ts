@@ -277,32 +277,41 @@ function idOf(spec: CredentialSpec, record: ApiRecord): string {
 }
 
 async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
-  const id = String(inputs[ADOPT]);
-  // Create runs for a new resource only, so a known id is another resource's.
-  if (isKnown(spec, id)) {
-    throw new Error(
-      `adoptId: ${spec.label} ${id} is already managed by another resource of this stack; two resources ` +
-        `must not own one credential, so nothing was changed. Point adoptId at another credential, or ` +
-        `remove it to create a new one.`,
-    );
-  }
-  // Claimed before the first await, so two adoptions of one id in parallel cannot both pass.
-  remember(spec, id);
-  try {
-    const existing = await api.get(id);
-    if (!existing) {
+  const requested = String(inputs[ADOPT]);
+  const claimed: string[] = [];
+  const claim = (id: string) => {
+    // Create runs for a new resource only, so a known id is another resource's.
+    if (isKnown(spec, id)) {
       throw new Error(
-        `adoptId: there is no ${spec.label} with id ${id} at ${api.where}; nothing was created.`,
+        `adoptId: ${spec.label} ${id} is already managed by another resource of this stack; two resources ` +
+          `must not own one credential, so nothing was changed. Point adoptId at another credential, or ` +
+          `remove it to create a new one.`,
       );
     }
+    remember(spec, id);
+    claimed.push(id);
+  };
+  try {
+    // Claimed before the first await, so two adoptions of one id in parallel cannot both pass.
+    claim(requested);
+    const existing = await api.get(requested);
+    if (!existing) {
+      throw new Error(
+        `adoptId: there is no ${spec.label} with id ${requested} at ${api.where}; nothing was created.`,
+      );
+    }
+    // The service may find the credential by another spelling of its id (a sid's hex in another
+    // case): its own id is the one another resource would hold, and the one to record.
+    const id = idOf(spec, existing) || requested;
+    if (id !== requested) claim(id);
     const wrong = wrongKindOf(spec, existing, inputs, secrets);
-    if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
+    if (wrong) throw new Error(`adoptId: credential ${requested} ${wrong}; nothing was changed.`);
     const current = outputsFrom(spec, {}, existing);
     const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
     return { id, outs: outputsFrom(spec, inputs, record) };
   } catch (error) {
-    // Not adopted: no resource manages it.
-    knownIds.delete(knownKey(spec, id));
+    // Not adopted: no resource manages what this adoption claimed.
+    for (const id of claimed) knownIds.delete(knownKey(spec, id));
     throw error;
   }
 }

@@ -2,7 +2,16 @@
 // that resource's own secret): answers the first pass did not try.
 import { expect } from "chai";
 import nock from "nock";
-import { ALL_CASES, jwtCase, netError, recordWithId, rejection, textCase, useHttpSandbox } from "./helpers";
+import {
+  ALL_CASES,
+  jwtCase,
+  netError,
+  recordWithId,
+  rejection,
+  textCase,
+  twilioCase,
+  useHttpSandbox,
+} from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
@@ -111,4 +120,20 @@ describe("attack 2: a lost create's lookup listing ids that quote the secret", (
       }
     });
   }
+});
+
+describe("attack 2: adoptId spelling a managed id differently", () => {
+  useHttpSandbox();
+
+  it("Twilio: a managed sid adopted with upper-case hex, which the service answers as the managed sid, is refused with no update", async () => {
+    const c = twilioCase;
+    const scope = nock(c.origin);
+    scope.post(c.createPath).reply(201, recordWithId(c, c.id));
+    expect((await c.provider.create({ ...PROVIDER, ...c.inputs() })).id).to.equal(c.id);
+    const shouted = `CR${c.id.slice(2).toUpperCase()}`;
+    // A service that resolves sids regardless of case answers with the credential's own sid.
+    scope.get(c.itemPath(shouted)).reply(200, recordWithId(c, c.id));
+    const error = await rejection(c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: shouted }));
+    expect(error.message).to.match(/already managed/);
+  });
 });
