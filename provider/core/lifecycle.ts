@@ -17,7 +17,7 @@ import {
   checkFields,
   unsetMeans,
 } from "./fields";
-import { ApiError, secretDetector } from "./http";
+import { ApiError, safeText, secretDetector } from "./http";
 
 export type ApiRecord = Record<string, unknown>;
 
@@ -49,6 +49,11 @@ export interface CredentialApi {
 export interface CredentialSpec {
   /** For messages: "Tines TEXT credential". */
   label: string;
+  /**
+   * The collection whose ids this kind shares: one id there is one credential, whatever its kind
+   * (every Tines mode is a user_credentials id).
+   */
+  idSpace: string;
   /** Inputs: what the user declares. */
   inputs: FieldTable;
   /** Outputs the service computes (ids, timestamps, owner, ...). */
@@ -127,7 +132,7 @@ export function forgetKnownIds(): void {
   siblingsByKey.clear();
 }
 
-const knownKey = (spec: CredentialSpec, id: string) => `${spec.label}/${id}`;
+const knownKey = (spec: CredentialSpec, id: string) => `${spec.idSpace}/${id}`;
 
 function remember(spec: CredentialSpec, id: string): void {
   if (id) knownIds.add(knownKey(spec, id));
@@ -276,39 +281,54 @@ function withoutSecrets(spec: CredentialSpec, props: Inputs, secrets: string[]):
   );
 }
 
+/** Why an answer is not of this kind, safe to show: it quotes the answer, which may echo a secret. */
+function wrongKindOf(spec: CredentialSpec, record: ApiRecord, inputs: Inputs, secrets: string[]) {
+  const wrong = spec.wrongKind(record, inputs);
+  return wrong === undefined ? undefined : safeText(wrong, secrets);
+}
+
 function idOf(spec: CredentialSpec, record: ApiRecord): string {
   const id = record[spec.idField];
   return typeof id === "string" || typeof id === "number" ? String(id) : "";
 }
 
 async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, secrets: string[]) {
-  const id = String(inputs[ADOPT]);
-  // Create runs for a new resource only, so a known id is another resource's.
-  if (isKnown(spec, id)) {
-    throw new Error(
-      `adoptId: ${spec.label} ${id} is already managed by another resource of this stack; two resources ` +
-        `must not own one credential, so nothing was changed. Point adoptId at another credential, or ` +
-        `remove it to create a new one.`,
-    );
-  }
-  // Claimed before the first await, so two adoptions of one id in parallel cannot both pass.
-  remember(spec, id);
-  try {
-    const existing = await api.get(id);
-    if (!existing) {
+  const requested = String(inputs[ADOPT]);
+  const claimed: string[] = [];
+  const claim = (id: string) => {
+    // Create runs for a new resource only, so a known id is another resource's.
+    if (isKnown(spec, id)) {
       throw new Error(
-        `adoptId: there is no ${spec.label} with id ${id} at ${api.where}; nothing was created.`,
+        `adoptId: ${spec.label} ${id} is already managed by another resource of this stack; two resources ` +
+          `must not own one credential, so nothing was changed. Point adoptId at another credential, or ` +
+          `remove it to create a new one.`,
       );
     }
-    const wrong = spec.wrongKind(existing, inputs);
-    if (wrong) throw new Error(`adoptId: credential ${id} ${wrong}; nothing was changed.`);
+    remember(spec, id);
+    claimed.push(id);
+  };
+  try {
+    // Claimed before the first await, so two adoptions of one id in parallel cannot both pass.
+    claim(requested);
+    const existing = await api.get(requested);
+    if (!existing) {
+      throw new Error(
+        `adoptId: there is no ${spec.label} with id ${requested} at ${api.where}; nothing was created.`,
+      );
+    }
+    // The service may find the credential by another spelling of its id (a sid's hex in another
+    // case): its own id is the one another resource would hold, and the one to record.
+    const id = idOf(spec, existing) || requested;
+    if (id !== requested) claim(id);
+    const wrong = wrongKindOf(spec, existing, inputs, secrets);
+    if (wrong) throw new Error(`adoptId: credential ${requested} ${wrong}; nothing was changed.`);
     const unsafe = [...secrets, ...api.connectionSecrets];
     const current = outputsFrom(spec, {}, existing, unsafe);
     const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
     return { id, outs: outputsFrom(spec, inputs, record, unsafe) };
   } catch (error) {
-    // Not adopted: no resource manages it.
-    knownIds.delete(knownKey(spec, id));
+    // Not adopted: no resource manages what this adoption claimed.
+    for (const id of claimed) knownIds.delete(knownKey(spec, id));
     throw error;
   }
 }
@@ -365,12 +385,13 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
       }
       // From here to the claim nothing awaits, so no sibling can claim or send in between.
       const found = listed.filter((record) => !isKnown(spec, idOf(spec, record)));
-      const ids = found.map((r) => idOf(spec, r)).join(", ");
+      // Ids come from the server's list, which may echo a secret anywhere.
+      const ids = safeText(found.map((r) => idOf(spec, r)).join(", "), secrets);
       if (found.length > 0 && siblings.unresolved.size > 1) {
         throw new Error(
           `${error.message}. The ${spec.label} may have been created: ${found.length} matching ` +
             `credential(s) (ids ${ids}) were created recently at ${api.where}, but another create of ` +
-            `the same name in this run lost its answer too, so which one holds this resource's secret ` +
+            `the same name in this run lost its answer (or its id) too, so which one holds this resource's secret ` +
             `cannot be told. Nothing was recorded; adopt one with adoptId (the update then sends the ` +
             `declared secret) and delete the others.`,
           { cause: error },
@@ -409,6 +430,9 @@ async function createOnce(spec: CredentialSpec, api: CredentialApi, inputs: Inpu
       continue;
     }
     siblings.sending.delete(sending);
+    // Answered without an id, the create may still have stored a credential that a sibling's
+    // lookup cannot tell from its own: that sibling must not take it.
+    if (!idOf(spec, answer)) siblings.unresolved.add({});
     return claimAnswer(spec, api, answer);
   }
 }
@@ -438,8 +462,9 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       if (!id) {
         throw new Error(`${spec.label}: the service answered the create without an id; check ${api.where}.`);
       }
-      const outs = outputsFrom(spec, inputs, record, [...secrets, ...api.connectionSecrets]);
-      const wrong = spec.wrongKind(record, inputs);
+      const unsafe = [...secrets, ...api.connectionSecrets];
+      const outs = outputsFrom(spec, inputs, record, unsafe);
+      const wrong = wrongKindOf(spec, record, inputs, secrets);
       if (wrong) {
         throw new PartialCreateError(`${spec.label} ${id} was created but ${wrong}`, id, {
           ...withoutSecrets(spec, outs, secrets),

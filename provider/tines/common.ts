@@ -110,6 +110,7 @@ export function tinesSpec(
   const isTestCredential = (values: Inputs) => given(values.liveCredentialId);
   return {
     label: `Tines ${mode} credential`,
+    idSpace: "Tines user_credentials",
     inputs,
     outputs: { ...commonOutputs, ...own.outputs },
     idField: "id",

@@ -73,6 +73,7 @@ function joinedCredentials(values: Inputs): unknown {
 
 export const twilioAwsSpec: CredentialSpec = {
   label: "Twilio AWS credential",
+  idSpace: "Twilio Credentials/AWS",
   inputs,
   outputs: {
     sid: { api: "sid", kind: "string" },

@@ -18,7 +18,13 @@ const LIST_MAX_PAGES = 20;
 
 /** The path and query of a next-page URL, which may be absolute (on the accounts host). */
 function samePath(url: string): string {
-  const parsed = new URL(url, "https://accounts.twilio.com");
+  let parsed: URL;
+  try {
+    parsed = new URL(url, "https://accounts.twilio.com");
+  } catch {
+    // Not quoted, nor kept as a cause (Node's TypeError holds the input): it comes from the server.
+    throw new Error(`GET ${BASE} answered a meta.next_page_url that is not a URL`);
+  }
   return `${parsed.pathname}${parsed.search}`;
 }
 
@@ -63,11 +69,17 @@ function form(body: Record<string, unknown>): Record<string, string> {
 }
 
 /**
+ * A friendly name as the lookup compares it. No name and "" are one: unset means "" to the provider
+ * (its documented default), and Twilio documents `string | null` without saying which it stores.
+ */
+const nameKey = (name: unknown) => (name === undefined || name === null ? "" : name);
+
+/**
  * Creates whose lost-answer lookups (findCreated: friendly name, account) could find each other's
  * credential. The account is left out: a lookup without accountSid matches every account.
  */
 export function twilioSiblingKey(inputs: Inputs): string {
-  return JSON.stringify([inputs.friendlyName ?? null]);
+  return JSON.stringify([nameKey(inputs.friendlyName)]);
 }
 
 export function twilioApi(): CredentialApi {
@@ -126,7 +138,7 @@ export function twilioApi(): CredentialApi {
       const records = await listAll(http, secrets);
       return records.filter(
         (item) =>
-          (item.friendly_name ?? null) === (inputs.friendlyName ?? null) &&
+          nameKey(item.friendly_name) === nameKey(inputs.friendlyName) &&
           (inputs.accountSid === undefined || item.account_sid === inputs.accountSid) &&
           // Read after the list answered, so the server clock is known by then.
           Date.parse(String(item.date_created)) >= http.serverTimeAtOrBefore(sentAtMs),

@@ -212,8 +212,9 @@ describe("create", () => {
     });
 
     it("never sends __provider, nor any key that is not a documented field", async () => {
-      for (const c of ALL_CASES.filter((x) => x.service === "Tines")) {
-        const sent = capturePost(TENANT, TINES_BASE, 201, c.record());
+      // Separate credentials of one tenant: each its own id (every mode shares the id space).
+      for (const [i, c] of ALL_CASES.filter((x) => x.service === "Tines").entries()) {
+        const sent = capturePost(TENANT, TINES_BASE, 201, c.record({ id: 101 + i }));
         await c.provider.create({ ...PROVIDER, ...c.inputs() });
         const body = jsonBody(sent.body);
         expect(body, c.title).not.to.have.property("__provider");
@@ -281,8 +282,8 @@ describe("create", () => {
     });
 
     it("keeps every declared input, secrets included, and no __provider", async () => {
-      for (const c of ALL_CASES.filter((x) => x.service === "Tines")) {
-        capturePost(TENANT, TINES_BASE, 201, c.record());
+      for (const [i, c] of ALL_CASES.filter((x) => x.service === "Tines").entries()) {
+        capturePost(TENANT, TINES_BASE, 201, c.record({ id: 101 + i }));
         const { outs } = await c.provider.create({ ...PROVIDER, ...c.inputs() });
         expect(outs, c.title).to.deep.include(c.inputs());
         expect(outs, c.title).not.to.have.property("__provider");
