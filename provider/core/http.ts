@@ -297,6 +297,10 @@ interface Route {
   secrets: string[];
 }
 
+/** Whether a text holds an ASCII control character (C0 or DEL). */
+const hasControl = (text: string) =>
+  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
 export class HttpClient {
   private readonly axios: AxiosInstance;
   private readonly direct: { http: http.Agent; https: https.Agent };
@@ -364,6 +368,17 @@ export class HttpClient {
     const via = route.proxy ? ` (via proxy ${route.proxy})` : "";
     // A path may come from the server (a next-page URL) and quote a secret.
     const path = redact(request.path, secrets);
+    // Only a path on the service's own origin: "//host", a backslash or a control character could make
+    // the URL parser send the request, and its Authorization header, to another host.
+    if (!request.path.startsWith("/") || /^.[/\\]|[\\\s]/.test(request.path) || hasControl(request.path)) {
+      throw new ApiError(
+        `${this.settings.service} API ${request.method} refused: the path ${JSON.stringify(path)} is not on the service's origin`,
+        request.method,
+        path,
+        undefined,
+        false,
+      );
+    }
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       /** Why no further attempt is made after waiting `waitMs`, or undefined to make it. */

@@ -463,6 +463,13 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
         throw new Error(`${spec.label}: the service answered the create without an id; check ${api.where}.`);
       }
       const unsafe = [...secrets, ...api.connectionSecrets];
+      if (secretDetector(unsafe)(id)) {
+        // The id goes into state and every message in plain text: never one that quotes a secret.
+        throw new Error(
+          `${spec.label}: the service answered the create with an id that quotes a secret, so it is not ` +
+            `recorded; check ${api.where} for the credential this create made.`,
+        );
+      }
       const outs = outputsFrom(spec, inputs, record, unsafe);
       const wrong = wrongKindOf(spec, record, inputs, secrets);
       if (wrong) {

@@ -2,6 +2,7 @@
 // that resource's own secret): answers the first pass did not try.
 import { expect } from "chai";
 import nock from "nock";
+import { HttpClient } from "../../provider/core/http";
 import {
   ALL_CASES,
   jwtCase,
@@ -136,4 +137,42 @@ describe("attack 2: adoptId spelling a managed id differently", () => {
     const error = await rejection(c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: shouted }));
     expect(error.message).to.match(/already managed/);
   });
+});
+
+describe("a create answered with an id that quotes a secret", () => {
+  useHttpSandbox();
+  for (const c of ALL_CASES) {
+    it(`${c.title}: is not recorded, and the error does not quote it`, async () => {
+      const secret = c.secretValues()[0];
+      const id = c.service === "Tines" ? `9${secret}` : `CR${secret}`;
+      nock(c.origin)
+        .post(c.createPath)
+        .reply(201, c.record(c.service === "Tines" ? { id } : { sid: id }));
+      const error = await rejection(c.provider.create({ ...PROVIDER, ...c.inputs() }));
+      expect(error.message).to.match(/id that quotes a secret/);
+      expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.to.include(secret);
+    });
+  }
+});
+
+describe("a request path off the service's origin is never sent", () => {
+  for (const path of ["//evil.example/x", "/\\evil.example/x", "\t//evil.example/x", "/a b", "x/y"]) {
+    it(`${JSON.stringify(path)} is refused before any request`, async () => {
+      const client = new HttpClient({
+        service: "Tines",
+        baseUrl: "https://tenant.example.test",
+        headers: { Authorization: "Bearer key-0123456789" },
+        timeoutMs: 1000,
+        maxRetries: 0,
+        secrets: ["key-0123456789"],
+      });
+      nock.disableNetConnect();
+      try {
+        const error = await rejection(client.send({ method: "GET", path, idempotent: true }));
+        expect(error.message).to.match(/not on the service's origin/);
+      } finally {
+        nock.enableNetConnect();
+      }
+    });
+  }
 });
