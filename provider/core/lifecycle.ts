@@ -107,6 +107,13 @@ const ADOPT = "adoptId";
  * and adoptId may not name one, so no two resources of one run ever share a credential.
  */
 const knownIds = new Set<string>();
+/**
+ * Ids a new resource adopted in this process. The engine creates before it deletes, so a resource
+ * removed from the program whose credential another resource adopts (a rename with adoptId) is
+ * deleted after the adoption: that delete hands the credential over instead of deleting it. And a
+ * resource that still manages one is refused at diff, whichever of the two the engine reached first.
+ */
+const adoptedIds = new Set<string>();
 
 /** The creates of one sibling key (see CredentialApi.siblingKey) in this process. */
 interface Siblings {
@@ -130,6 +137,7 @@ function siblingsOf(key: string): Siblings {
 export function forgetKnownIds(): void {
   knownIds.clear();
   siblingsByKey.clear();
+  adoptedIds.clear();
 }
 
 const knownKey = (spec: CredentialSpec, id: string) => `${spec.idSpace}/${id}`;
@@ -325,6 +333,7 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
     const unsafe = [...secrets, ...api.connectionSecrets];
     const current = outputsFrom(spec, {}, existing, unsafe);
     const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
+    adoptedIds.add(knownKey(spec, id));
     return { id, outs: outputsFrom(spec, inputs, record, unsafe) };
   } catch (error) {
     // Not adopted: no resource manages what this adoption claimed.
@@ -448,6 +457,13 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async diff(id, olds, news) {
+      if (adoptedIds.has(knownKey(spec, id))) {
+        throw new Error(
+          `${spec.label} ${id} is managed by this resource, and another resource of this stack adopted it ` +
+            `with adoptId in this run: two resources must not own one credential. Remove one of them ` +
+            `from the program (or point adoptId elsewhere).`,
+        );
+      }
       remember(spec, id);
       return diffInputs(spec, id, olds, news);
     },
@@ -508,6 +524,8 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async delete(id) {
+      // Handed over to the resource that adopted it in this run (see adoptedIds): not deleted.
+      if (adoptedIds.has(knownKey(spec, id))) return;
       await spec.connect().remove(id);
     },
   };

@@ -176,3 +176,36 @@ describe("a request path off the service's origin is never sent", () => {
     });
   }
 });
+
+describe("a credential adopted by a new resource while its old resource is removed or kept (one run)", () => {
+  useHttpSandbox();
+  for (const c of ALL_CASES) {
+    const adopt = async () => {
+      nock(c.origin).get(c.itemPath(c.id)).reply(200, recordWithId(c, c.id));
+      nock(c.origin)
+        .intercept(c.itemPath(c.id), c.updateMethod.toUpperCase())
+        .reply(200, recordWithId(c, c.id));
+      return c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: c.id });
+    };
+
+    it(`${c.title}: the removed resource's delete hands the credential over: no DELETE is sent`, async () => {
+      const adopted = await adopt();
+      expect(adopted.id).to.equal(c.id);
+      // No DELETE interceptor: the sandbox fails the test if one is sent.
+      await c.provider.delete(c.id, { ...PROVIDER, ...adopted.outs });
+    });
+
+    it(`${c.title}: a resource that still manages it is refused at diff, naming the id`, async () => {
+      const adopted = await adopt();
+      const error = await rejection(c.provider.diff(c.id, adopted.outs, { ...PROVIDER, ...c.inputs() }));
+      expect(error.message)
+        .to.include(c.id)
+        .and.match(/adopted it with adoptId in this run/);
+    });
+
+    it(`${c.title}: a credential nobody adopted is deleted as usual`, async () => {
+      nock(c.origin).delete(c.itemPath(c.otherId)).reply(204);
+      await c.provider.delete(c.otherId, { ...PROVIDER, ...c.inputs() });
+    });
+  }
+});
