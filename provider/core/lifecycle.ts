@@ -342,6 +342,15 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
   }
 }
 
+/**
+ * Whether another resource adopted this credential in this process. The adopter itself declares
+ * `adoptId` as this id; a resource that does not (it created the credential, or adopted another) is
+ * not the adopter. One case cannot be told apart: two resources both declaring the same adoptId.
+ */
+function adoptedByAnother(spec: CredentialSpec, id: string, props: Inputs): boolean {
+  return adoptedIds.has(knownKey(spec, id)) && String(props[ADOPT] ?? "") !== id;
+}
+
 /** An id the service answered a create with, claimed for this resource; refused if another has it. */
 function claimAnswer(spec: CredentialSpec, api: CredentialApi, record: ApiRecord): ApiRecord {
   const id = idOf(spec, record);
@@ -457,7 +466,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async diff(id, olds, news) {
-      if (adoptedIds.has(knownKey(spec, id))) {
+      if (adoptedByAnother(spec, id, news)) {
         throw new Error(
           `${spec.label} ${id} is managed by this resource, and another resource of this stack adopted it ` +
             `with adoptId in this run: two resources must not own one credential. Remove one of them ` +
@@ -523,9 +532,9 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       return { outs: outputsFrom(spec, inputs, record, [...secrets, ...api.connectionSecrets]) };
     },
 
-    async delete(id) {
+    async delete(id, props) {
       // Handed over to the resource that adopted it in this run (see adoptedIds): not deleted.
-      if (adoptedIds.has(knownKey(spec, id))) return;
+      if (adoptedByAnother(spec, id, props)) return;
       await spec.connect().remove(id);
     },
   };

@@ -191,8 +191,9 @@ describe("a credential adopted by a new resource while its old resource is remov
     it(`${c.title}: the removed resource's delete hands the credential over: no DELETE is sent`, async () => {
       const adopted = await adopt();
       expect(adopted.id).to.equal(c.id);
-      // No DELETE interceptor: the sandbox fails the test if one is sent.
-      await c.provider.delete(c.id, { ...PROVIDER, ...adopted.outs });
+      // The removed resource created it (no adoptId). No DELETE interceptor: the sandbox fails the
+      // test if one is sent.
+      await c.provider.delete(c.id, { ...PROVIDER, ...c.inputs() });
     });
 
     it(`${c.title}: a resource that still manages it is refused at diff, naming the id`, async () => {
@@ -201,6 +202,16 @@ describe("a credential adopted by a new resource while its old resource is remov
       expect(error.message)
         .to.include(c.id)
         .and.match(/adopted it with adoptId in this run/);
+    });
+
+    it(`${c.title}: the adopter itself (adoptId names the id) is diffed and deleted as usual`, async () => {
+      const adopted = await adopt();
+      const news = { ...PROVIDER, ...c.inputs(), adoptId: c.id };
+      // Not refused (the engine may call it again for the adopter in a later run of one host).
+      const diff = await c.provider.diff(c.id, adopted.outs, news);
+      expect(diff.replaces ?? []).to.deep.equal([]);
+      nock(c.origin).delete(c.itemPath(c.id)).reply(204);
+      await c.provider.delete(c.id, { ...PROVIDER, ...adopted.outs });
     });
 
     it(`${c.title}: a credential nobody adopted is deleted as usual`, async () => {
