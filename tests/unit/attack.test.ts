@@ -1,7 +1,6 @@
 // Adversarial checks of the hardening of issue 9: a hostile server echoing secrets where the
 // redaction did not look, answers too large to hold, hostile settings. Each test names the defect.
 import { expect } from "chai";
-import { inspect } from "util";
 import * as zlib from "zlib";
 import nock from "nock";
 import { showsSecretPiece } from "../../provider/core/http";
@@ -19,12 +18,10 @@ import {
   twilioRecord,
   textCase,
   useHttpSandbox,
+  everything,
 } from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
-
-/** Everything about an error that could be shown or logged: message, stack, cause chain, properties. */
-const everything = (error: unknown) => inspect(error, { depth: 20, showHidden: true });
 
 /** Fails when `text` shows any secret, raw or in any spelling, or any 8-character piece of one. */
 function expectNothingOf(text: string, secrets: string[]): void {

@@ -1,7 +1,6 @@
 // Second adversarial pass on item 14 and secrets: list walks fed lying paging metadata.
 import { expect } from "chai";
 import nock from "nock";
-import { inspect } from "util";
 import {
   netError,
   rejection,
@@ -12,10 +11,10 @@ import {
   twilioList,
   twilioRecord,
   useHttpSandbox,
+  everything,
 } from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
-const everything = (error: unknown) => inspect(error, { depth: 20, showHidden: true });
 
 describe("attack 2: lying paging metadata", () => {
   useHttpSandbox();

@@ -7,6 +7,7 @@ import nock from "nock";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
 import { forgetKnownIds } from "../../provider/core/lifecycle";
+import { inspect } from "util";
 
 /** The sentinel the engine sends for a value that is not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -464,3 +465,6 @@ export function expectNoSecrets(text: string, secrets: string[]): void {
     );
   }
 }
+
+/** Everything about an error that could be shown or logged: message, stack, cause chain, properties. */
+export const everything = (error: unknown) => inspect(error, { depth: 20, showHidden: true });
