@@ -304,12 +304,15 @@ const hasControl = (text: string) =>
 export class HttpClient {
   private readonly axios: AxiosInstance;
   private readonly direct: { http: http.Agent; https: https.Agent };
+  /** The service's origin, parsed once. */
+  private readonly target: URL;
   /** One keep-alive agent per proxy URL seen in the environment. */
   private readonly proxied = new Map<string, Route>();
   /** Server clock minus ours, from the last Date header; it reads a little low (truncation, latency). */
   private clockOffsetMs: number | undefined;
 
   constructor(readonly settings: HttpSettings) {
+    this.target = new URL(settings.baseUrl);
     this.direct = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.axios = axios.create({
       baseURL: settings.baseUrl,
@@ -329,7 +332,7 @@ export class HttpClient {
    * Loopback (the local emulator) is never proxied.
    */
   private routeToService(): Route {
-    const target = new URL(this.settings.baseUrl);
+    const target = this.target;
     const direct = target.protocol === "http:" ? this.direct.http : this.direct.https;
     const proxyUrl = isLoopbackHost(target.hostname) ? "" : getProxyForUrl(target.href);
     if (!proxyUrl) return { agent: direct, secrets: [] };
@@ -366,11 +369,13 @@ export class HttpClient {
     const route = this.routeToService();
     const secrets = [...this.settings.secrets, ...(request.secrets ?? []), ...route.secrets];
     const via = route.proxy ? ` (via proxy ${route.proxy})` : "";
-    // A path may come from the server (a next-page URL) and quote a secret.
-    const path = redact(request.path, secrets);
+    // A path may come from the server (a next-page URL) and quote a secret: redacted, but only when an
+    // error shows it, not on every request.
+    const shownPath = () => redact(request.path, secrets);
     // Only a path on the service's own origin: "//host", a backslash or a control character could make
     // the URL parser send the request, and its Authorization header, to another host.
     if (!request.path.startsWith("/") || /^.[/\\]|[\\\s]/.test(request.path) || hasControl(request.path)) {
+      const path = shownPath();
       throw new ApiError(
         `${this.settings.service} API ${request.method} refused: the path ${JSON.stringify(path)} is not on the service's origin`,
         request.method,
@@ -423,9 +428,9 @@ export class HttpClient {
             await sleep(wait);
             continue;
           }
-          throw this.networkError(request, path, error, timedOut, notSent, secrets, via, stop);
+          throw this.networkError(request, shownPath(), error, timedOut, notSent, secrets, via, stop);
         }
-        throw this.networkError(request, path, error, timedOut, notSent, secrets, via);
+        throw this.networkError(request, shownPath(), error, timedOut, notSent, secrets, via);
       } finally {
         clearTimeout(timer);
       }
@@ -452,6 +457,7 @@ export class HttpClient {
       // the origin may even still be working on it.
       const uncertain = !request.idempotent && (status === 500 || status === 502 || status === 504);
       const message = safeApiMessage(response.data, secrets);
+      const path = shownPath();
       throw new ApiError(
         `${this.settings.service} API ${request.method} ${path} failed with HTTP ${status}` +
           `${message ? `: ${message}` : ""}${stop ? ` (${stop})` : ""}${via}`,
