@@ -224,22 +224,24 @@ export function updateRequestBody(
   return body;
 }
 
+/** Whether a text holds a secret that must not be shown or stored in plain text. */
+type SecretTest = (text: string) => boolean;
+
 /** The state to store: the declared inputs, overlaid with every field the service returned. */
 export function outputsFrom(
   spec: CredentialSpec,
   inputs: Inputs,
   record: ApiRecord,
-  secrets: readonly string[],
+  holdsUnsafe: SecretTest,
 ): Inputs {
   const outs: Inputs = { ...declaredInputs(inputs) };
-  const detect = secretDetector(secrets);
   for (const table of [spec.inputs, spec.outputs]) {
     for (const [name, field] of Object.entries(table)) {
       const returned = field.returnedAs ?? field.api;
       const value = returned === undefined ? undefined : record[returned];
       // A careless or hostile service may echo a secret into a plain field, which state would then
       // keep unencrypted: such a value is not taken (the declared input, if any, stays).
-      if (!field.secret && value !== undefined && !holdsSecret(value, detect)) outs[name] = value;
+      if (!field.secret && value !== undefined && !holdsSecret(value, holdsUnsafe)) outs[name] = value;
     }
   }
   return outs;
@@ -266,8 +268,16 @@ function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
     .filter((v): v is string => typeof v === "string" && v !== "");
 }
 
+/**
+ * What state must never hold in plain text: the credential's secrets and the connection's key or
+ * token, in every spelling. Built once per hook (a PEM key has some 200 spellings).
+ */
+function stateSecretTest(api: CredentialApi, secrets: readonly string[]): SecretTest {
+  return secretDetector([...secrets, ...api.connectionSecrets]);
+}
+
 /** Whether a secret, in any spelling the redaction knows, occurs anywhere inside a value. */
-function holdsSecret(value: unknown, detect: (text: string) => boolean): boolean {
+function holdsSecret(value: unknown, detect: SecretTest): boolean {
   if (typeof value === "string") return detect(value);
   if (Array.isArray(value)) return value.some((v) => holdsSecret(v, detect));
   if (isPlainObject(value)) {
@@ -330,7 +340,7 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
     if (id !== requested) claim(id);
     const wrong = wrongKindOf(spec, existing, inputs, secrets);
     if (wrong) throw new Error(`adoptId: credential ${requested} ${wrong}; nothing was changed.`);
-    const unsafe = [...secrets, ...api.connectionSecrets];
+    const unsafe = stateSecretTest(api, secrets);
     const current = outputsFrom(spec, {}, existing, unsafe);
     const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
     adoptedIds.add(knownKey(spec, id));
@@ -487,8 +497,8 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       if (!id) {
         throw new Error(`${spec.label}: the service answered the create without an id; check ${api.where}.`);
       }
-      const unsafe = [...secrets, ...api.connectionSecrets];
-      if (secretDetector(unsafe)(id)) {
+      const unsafe = stateSecretTest(api, secrets);
+      if (unsafe(id)) {
         // The id goes into state and every message in plain text: never one that quotes a secret.
         throw new Error(
           `${spec.label}: the service answered the create with an id that quotes a secret, so it is not ` +
@@ -512,7 +522,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       const api = spec.connect();
       const record = await api.get(id);
       if (!record) return {};
-      const outs = outputsFrom(spec, olds, record, [...secretValues(spec, olds), ...api.connectionSecrets]);
+      const outs = outputsFrom(spec, olds, record, stateSecretTest(api, secretValues(spec, olds)));
       const stamp = spec.updatedAtOutput;
       if (stamp && olds[stamp] && outs[stamp] && !sameValue("timestamp", olds[stamp], outs[stamp])) {
         // Changed since our last write: the secret the service holds may no longer be ours. Dropping
@@ -529,7 +539,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       const secrets = secretValues(spec, inputs);
       const api = spec.connect();
       const record = await api.update(id, body, secrets);
-      return { outs: outputsFrom(spec, inputs, record, [...secrets, ...api.connectionSecrets]) };
+      return { outs: outputsFrom(spec, inputs, record, stateSecretTest(api, secrets)) };
     },
 
     async delete(id, props) {
