@@ -45,6 +45,27 @@ export interface CredentialApi {
   readonly connectionSecrets: readonly string[];
 }
 
+/**
+ * Records read from a list, each counted once by its id: a server may repeat one across pages. Records
+ * without a usable id are all kept.
+ */
+export class RecordsById {
+  private readonly byId = new Map<string, ApiRecord>();
+  private readonly withoutId: ApiRecord[] = [];
+
+  constructor(private readonly idField: string) {}
+
+  add(record: ApiRecord): void {
+    const id = record[this.idField];
+    if (typeof id !== "number" && typeof id !== "string") this.withoutId.push(record);
+    else if (!this.byId.has(String(id))) this.byId.set(String(id), record);
+  }
+
+  all(): ApiRecord[] {
+    return [...this.byId.values(), ...this.withoutId];
+  }
+}
+
 /** The declarative description of one credential resource. */
 export interface CredentialSpec {
   /** For messages: "Tines TEXT credential". */

@@ -2,7 +2,7 @@
 import { httpClient, tinesHttpSettings } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
 import { expectRecord, goneError, HttpClient } from "../core/http";
-import { ApiRecord, CredentialApi } from "../core/lifecycle";
+import { ApiRecord, CredentialApi, RecordsById } from "../core/lifecycle";
 
 const BASE = "/api/v1/user_credentials";
 /** The documented maximum `per_page`. */
@@ -55,8 +55,7 @@ async function listRecentFirst(
   since: () => number,
   secrets: string[],
 ): Promise<ApiRecord[]> {
-  const byId = new Map<string, ApiRecord>();
-  const withoutId: ApiRecord[] = [];
+  const seen = new RecordsById("id");
   const readPage = async (page: number) => {
     const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
     if (teamId !== undefined) query.team_id = teamId;
@@ -71,15 +70,10 @@ async function listRecentFirst(
           `cannot be searched completely`,
       );
     }
-    for (const record of records) {
-      const id = record.id;
-      if (typeof id === "number" || typeof id === "string")
-        byId.set(String(id), byId.get(String(id)) ?? record);
-      else withoutId.push(record);
-    }
+    for (const record of records) seen.add(record);
     return { records, meta };
   };
-  const everything = () => [...byId.values(), ...withoutId];
+  const everything = () => seen.all();
 
   const first = await readPage(1);
   const meta = first.meta;
@@ -95,6 +89,7 @@ async function listRecentFirst(
 
   const firstTimes = creationTimes(first.records);
   let ordered = firstTimes !== undefined && nonDecreasing(firstTimes);
+  const pageOneEnd = firstTimes?.[firstTimes.length - 1];
   // The creation time of the first record on the lowest page read so far, from the end.
   let lowestStart: number | undefined;
   for (let page = pages, read = 1; page >= 2; page--, read++) {
@@ -113,7 +108,6 @@ async function listRecentFirst(
       if (lowestStart !== undefined && times[times.length - 1] > lowestStart) ordered = false;
       lowestStart = times[0];
     }
-    const pageOneEnd = firstTimes?.[firstTimes.length - 1];
     if (
       ordered &&
       lowestStart !== undefined &&

@@ -3,7 +3,7 @@
 import { httpClient, twilioHttpSettings } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
 import { expectRecord, goneError, HttpClient } from "../core/http";
-import { ApiRecord, CredentialApi } from "../core/lifecycle";
+import { ApiRecord, CredentialApi, RecordsById } from "../core/lifecycle";
 
 const BASE = "/v1/Credentials/AWS";
 /** The documented maximum `PageSize`. */
@@ -35,8 +35,7 @@ function samePath(url: string): string {
  * More pages than LIST_MAX_PAGES is an error naming the bound.
  */
 async function listAll(http: HttpClient, secrets: string[]): Promise<ApiRecord[]> {
-  const bySid = new Map<string, ApiRecord>();
-  const withoutSid: ApiRecord[] = [];
+  const seen = new RecordsById("sid");
   const visited = new Set<string>();
   let next: string | undefined = `${BASE}?PageSize=${LIST_PAGE_SIZE}&Page=0`;
   while (next !== undefined && !visited.has(next)) {
@@ -50,15 +49,12 @@ async function listAll(http: HttpClient, secrets: string[]): Promise<ApiRecord[]
     const response = await http.send({ method: "GET", path: next, idempotent: true, secrets });
     const body = isPlainObject(response.data) ? response.data : {};
     const records = (Array.isArray(body.credentials) ? body.credentials : []).filter(isPlainObject);
-    for (const record of records) {
-      if (typeof record.sid === "string") bySid.set(record.sid, bySid.get(record.sid) ?? record);
-      else withoutSid.push(record);
-    }
+    for (const record of records) seen.add(record);
     const meta = isPlainObject(body.meta) ? body.meta : {};
     next =
       typeof meta.next_page_url === "string" && records.length > 0 ? samePath(meta.next_page_url) : undefined;
   }
-  return [...bySid.values(), ...withoutSid];
+  return seen.all();
 }
 
 /** Form values are strings; unset ones are not sent. */
