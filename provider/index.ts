@@ -16,6 +16,7 @@ export {
   TwilioAwsCredential,
   TwilioAwsCredentialArgs,
 } from "./resources";
+export type { KeepingStoredSecrets } from "./resources";
 export type { CredentialProvider } from "./core/lifecycle";
 export type { ConfigureRequest } from "./core/config";
 

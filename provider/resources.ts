@@ -68,7 +68,10 @@ export interface TinesCredentialArgs {
 }
 
 export interface TinesTextCredentialArgs extends TinesCredentialArgs {
-  /** The secret value. Stored in state only as a Pulumi secret. */
+  /**
+   * The secret value. Stored in state only as a Pulumi secret. May be left out with `adoptId`: Tines then
+   * keeps the value it stores.
+   */
   value: In<string>;
 }
 
@@ -91,7 +94,10 @@ export interface TinesJwtCredentialArgs extends TinesCredentialArgs {
   jwtPayload?: In<Record<string, In<unknown>>>;
   /** Let Tines add `iat` and `exp`. */
   jwtAutoGenerateTimeClaims?: In<boolean>;
-  /** PEM private key (RS/PS/ES) or shared secret (HS). Stored in state only as a Pulumi secret. */
+  /**
+   * PEM private key (RS/PS/ES) or shared secret (HS). Stored in state only as a Pulumi secret. May be left
+   * out with `adoptId`: Tines then keeps the key it stores.
+   */
   jwtPrivateKey: In<string>;
 }
 
@@ -99,7 +105,7 @@ export interface TinesAwsCredentialArgs extends TinesCredentialArgs {
   awsAuthenticationType: In<"KEY" | "ROLE" | "INSTANCE_PROFILE">;
   /** Required with KEY. */
   awsAccessKey?: In<string>;
-  /** Required with KEY. Stored in state only as a Pulumi secret. */
+  /** Required with KEY, unless `adoptId` keeps the stored one. Stored in state only as a Pulumi secret. */
   awsSecretKey?: In<string>;
   /** Required with ROLE: arn:aws:iam::123456789012:role/name. */
   awsAssumedRoleArn?: In<string>;
@@ -107,7 +113,10 @@ export interface TinesAwsCredentialArgs extends TinesCredentialArgs {
 }
 
 export interface TwilioAwsCredentialArgs {
-  /** `AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY`. Give this, or the two keys below. Changing it replaces. */
+  /**
+   * `AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY`. Give this, or the two keys below (or neither with `adoptId`,
+   * keeping the stored pair). Changing it replaces.
+   */
   credentials?: In<string>;
   awsAccessKeyId?: In<string>;
   /** Stored in state only as a Pulumi secret. */
@@ -119,6 +128,13 @@ export interface TwilioAwsCredentialArgs {
   /** Manage an existing credential (its CR... sid) instead of creating one. */
   adoptId?: In<string>;
 }
+
+/**
+ * The arguments of a resource whose required secret inputs `K` may be left out when `adoptId` is set:
+ * the adopted credential then keeps the secret the service stores (see keepsStoredSecrets).
+ */
+export type KeepingStoredSecrets<Args extends { adoptId?: unknown }, K extends keyof Args> =
+  Args | (Omit<Args, K | "adoptId"> & Partial<Pick<Args, K>> & { adoptId: NonNullable<Args["adoptId"]> });
 
 /** Outputs of every Tines credential: the declared inputs plus what Tines answers. */
 abstract class TinesCredentialBase extends pulumi.dynamic.Resource {
@@ -152,7 +168,11 @@ abstract class TinesCredentialBase extends pulumi.dynamic.Resource {
 export class TinesTextCredential extends TinesCredentialBase {
   declare readonly value: Out<string>;
 
-  constructor(name: string, args: TinesTextCredentialArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: KeepingStoredSecrets<TinesTextCredentialArgs, "value">,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
       tinesTextProvider,
       name,
@@ -170,7 +190,11 @@ export class TinesJwtCredential extends TinesCredentialBase {
   declare readonly jwtAutoGenerateTimeClaims: Out<boolean | undefined>;
   declare readonly jwtPrivateKey: Out<string>;
 
-  constructor(name: string, args: TinesJwtCredentialArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: KeepingStoredSecrets<TinesJwtCredentialArgs, "jwtPrivateKey">,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
       tinesJwtProvider,
       name,

@@ -8,6 +8,9 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The property the dynamic provider host adds to every input bag; never sent to an API. */
 export const PROVIDER_KEY = "__provider";
 
+/** The provider-only input naming an existing credential to manage instead of creating one. */
+export const ADOPT_ID = "adoptId";
+
 /**
  * `id` / `idList`: integers naming a record (team, folder, credential, user), so positive; the
  * numeric string "42" is accepted and canonicalised to 42.
@@ -62,6 +65,13 @@ export function isUnknown(value: unknown): boolean {
 export const given = (value: unknown) => value !== undefined && value !== null;
 /** Given and known: safe to apply a rule to. */
 export const known = (value: unknown) => given(value) && !isUnknown(value);
+/**
+ * On an adopted credential (adoptId set), an unset secret input means "keep what the service stores":
+ * it is not required, never sent and never a change; declaring it starts managing it. The services never
+ * return secrets, so this is how a credential whose secret nobody holds today is brought under code.
+ */
+export const keepsStoredSecrets = (inputs: Inputs) => given(inputs[ADOPT_ID]);
+
 /** A rule: the empty string is not a value. */
 export const nonEmpty = (value: unknown) => (value === "" ? "must not be empty" : undefined);
 
@@ -154,14 +164,17 @@ function describe(value: unknown): string {
 /**
  * Validates inputs against a field table: presence, kind, enumerations and per-field rules.
  * Unknown values (preview) pass. Inputs the table does not know are dropped, so they are never sent.
+ * A required secret may be left unset where the stored one is kept (keepsStoredSecrets).
  */
 export function checkFields(fields: FieldTable, news: Inputs): { inputs: Inputs; failures: CheckFailure[] } {
   const inputs: Inputs = {};
   const failures: CheckFailure[] = [];
+  const secretsKept = keepsStoredSecrets(news);
   for (const [name, field] of Object.entries(fields)) {
     const value = news[name];
     if (!given(value)) {
-      if (field.required) failures.push({ property: name, reason: "is required" });
+      if (field.required && !(field.secret && secretsKept))
+        failures.push({ property: name, reason: "is required" });
       continue;
     }
     if (isUnknown(value)) {

@@ -4,6 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { applyStackConfig, ConfigureRequest } from "./config";
 import {
+  ADOPT_ID,
   CheckFailure,
   declaredInputs,
   FieldTable,
@@ -11,6 +12,7 @@ import {
   given,
   isPlainObject,
   isUnknown,
+  keepsStoredSecrets,
   PROVIDER_KEY,
   sameValue,
   secretNames,
@@ -120,7 +122,7 @@ export type CredentialProvider = Required<
   Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
 > & { configure(request: ConfigureRequest): Promise<void> };
 
-const ADOPT = "adoptId";
+const ADOPT = ADOPT_ID;
 
 /**
  * Ids this provider process knows belong to some resource: created, adopted, or handed to a hook by
@@ -179,13 +181,20 @@ export function checkInputs(spec: CredentialSpec, news: Inputs): pulumi.dynamic.
   return { inputs, failures };
 }
 
-export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news: Inputs) {
+/**
+ * The inputs whose declared value differs from the stored one. `removedSecrets`: declared secrets
+ * now unset, which no update can clear. `startsManaging`: secrets declared for the first time on a
+ * credential that kept its stored one (keepsStoredSecrets), which are sent in place, never replaced.
+ */
+export function changedInputs(spec: CredentialSpec, olds: Inputs, news: Inputs) {
   const normalize = spec.normalizeForDiff ?? ((i: Inputs) => i);
   const before = normalize(declaredInputs(olds));
   const after = normalize(declaredInputs(news));
   const testCredential = spec.isTestCredential?.(after) ?? false;
+  const secretsKept = keepsStoredSecrets(after);
   const changed: string[] = [];
   const removedSecrets: string[] = [];
+  const startsManaging: string[] = [];
   for (const [name, field] of Object.entries(spec.inputs)) {
     if (name === ADOPT) continue;
     const next = after[name];
@@ -196,16 +205,25 @@ export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news:
       const meant = unsetMeans(field, testCredential);
       if (meant && given(prev) && !sameValue(field.kind, prev, meant.value)) changed.push(name);
       // A removed secret has no default an update could send and no documented way to be cleared,
-      // so it would stay stored and usable: only a new credential gets rid of it.
-      else if (field.secret && !meant && given(prev)) removedSecrets.push(name);
+      // so it would stay stored and usable: only a new credential gets rid of it. On an adopted
+      // credential it means "keep what the service stores" instead: no change at all.
+      else if (field.secret && !meant && given(prev) && !secretsKept) removedSecrets.push(name);
     } else if (isUnknown(next) || !sameValue(field.kind, next, prev)) {
       changed.push(name);
+      if (field.secret && secretsKept && !given(prev)) startsManaging.push(name);
     }
   }
   changed.push(...removedSecrets);
-  const replaces = changed.filter((name) => spec.inputs[name].replaces || removedSecrets.includes(name));
+  return { changed, removedSecrets, startsManaging };
+}
+
+export function diffInputs(spec: CredentialSpec, id: string, olds: Inputs, news: Inputs) {
+  const { changed, removedSecrets, startsManaging } = changedInputs(spec, olds, news);
+  const replaces = changed.filter(
+    (name) => (spec.inputs[name].replaces && !startsManaging.includes(name)) || removedSecrets.includes(name),
+  );
   // Pointing adoptId at another credential means "manage that one instead": a replacement.
-  const adopt = after[ADOPT];
+  const adopt = declaredInputs(news)[ADOPT];
   if (adopt !== undefined && (isUnknown(adopt) || String(adopt) !== id)) replaces.push(ADOPT);
   else if (adopt !== undefined && replaces.length > 0) {
     // The replacement would adopt this same credential again and the engine would then delete it.
@@ -363,7 +381,13 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
     if (wrong) throw new Error(`adoptId: credential ${requested} ${wrong}; nothing was changed.`);
     const unsafe = stateSecretTest(api, secrets);
     const current = outputsFrom(spec, {}, existing, unsafe);
-    const record = await api.update(id, spec.updateBody(withInherited(spec, current, inputs)), secrets);
+    const body = spec.updateBody(withInherited(spec, current, inputs));
+    // Written only when the update would carry something the record lacks: a differing field or a
+    // declared secret (never read back, so always sent once). A Twilio key pair cannot be updated.
+    const carried = (name: string) => spec.inputs[name].api !== undefined && spec.inputs[name].api! in body;
+    const record = changedInputs(spec, current, inputs).changed.some(carried)
+      ? await api.update(id, body, secrets)
+      : existing;
     adoptedIds.add(knownKey(spec, id));
     return { id, outs: outputsFrom(spec, inputs, record, unsafe) };
   } catch (error) {

@@ -1,5 +1,5 @@
 // Tines AWS credential: key-based, role-based or instance-profile access to AWS.
-import { CheckFailure, given, Inputs, nonEmpty } from "../core/fields";
+import { CheckFailure, given, Inputs, keepsStoredSecrets, nonEmpty } from "../core/fields";
 import { tinesSpec } from "./common";
 
 export const AWS_AUTHENTICATION_TYPES = ["KEY", "ROLE", "INSTANCE_PROFILE"] as const;
@@ -15,7 +15,9 @@ function awsRules(inputs: Inputs): CheckFailure[] {
     });
   }
   if (inputs.awsAuthenticationType === "KEY") {
-    for (const property of ["awsAccessKey", "awsSecretKey"]) {
+    // An adopted credential may keep the secret key Tines stores.
+    const required = keepsStoredSecrets(inputs) ? ["awsAccessKey"] : ["awsAccessKey", "awsSecretKey"];
+    for (const property of required) {
       if (!given(inputs[property])) {
         failures.push({ property, reason: "is required when awsAuthenticationType is KEY" });
       }

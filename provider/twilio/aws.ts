@@ -1,5 +1,13 @@
 // Twilio AWS credential: an AWS key pair stored in Twilio (Credentials/AWS).
-import { CheckFailure, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
+import {
+  CheckFailure,
+  given,
+  Inputs,
+  isUnknown,
+  keepsStoredSecrets,
+  maxCharacters,
+  nonEmpty,
+} from "../core/fields";
 import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
 import { twilioApi } from "./client";
 
@@ -53,6 +61,8 @@ function rules(values: Inputs): CheckFailure[] {
     ];
   }
   if (given(values.credentials)) return [];
+  // An adopted credential may keep the key pair Twilio stores; half a pair is still an error.
+  if (!pair && keepsStoredSecrets(values)) return [];
   if (!pair) {
     return [
       { property: "credentials", reason: "is required (or set awsAccessKeyId and awsSecretAccessKey)" },

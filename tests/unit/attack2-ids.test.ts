@@ -8,6 +8,7 @@ import {
   jwtCase,
   netError,
   recordWithId,
+  staleRecordWithId,
   rejection,
   textCase,
   twilioCase,
@@ -181,7 +182,7 @@ describe("a credential adopted by a new resource while its old resource is remov
   useHttpSandbox();
   for (const c of ALL_CASES) {
     const adopt = async () => {
-      nock(c.origin).get(c.itemPath(c.id)).reply(200, recordWithId(c, c.id));
+      nock(c.origin).get(c.itemPath(c.id)).reply(200, staleRecordWithId(c, c.id));
       nock(c.origin)
         .intercept(c.itemPath(c.id), c.updateMethod.toUpperCase())
         .reply(200, recordWithId(c, c.id));

@@ -205,3 +205,20 @@ describe("resource classes (pulumi mocks)", function () {
     expect(args).to.deep.equal(copy);
   });
 });
+
+describe("resource argument types: a secret may be left out only with adoptId", () => {
+  // Compiled, never run: `npm test` type-checks this file, and each @ts-expect-error fails the build
+  // if the line it marks compiles.
+  function typeCheckedOnly() {
+    new TinesTextCredential("kept", { name: "n", teamId: 1, adoptId: 5 });
+    new TinesJwtCredential("kept", { name: "n", teamId: 1, jwtAlgorithm: "HS256", adoptId: 5 });
+    // @ts-expect-error: a new credential needs its value
+    new TinesTextCredential("new", { name: "n", teamId: 1 });
+    // @ts-expect-error: a new credential needs its private key
+    new TinesJwtCredential("new", { name: "n", teamId: 1, jwtAlgorithm: "HS256" });
+  }
+
+  it("compiles (see the function above)", () => {
+    expect(typeCheckedOnly).to.be.a("function");
+  });
+});

@@ -23,6 +23,7 @@ import {
   twilioCase,
   textCase,
   recordWithId,
+  staleRecordWithId,
   useHttpSandbox,
 } from "./helpers";
 
@@ -572,7 +573,7 @@ describe("ids one run manages: lost creates of siblings, adoption", () => {
 
       it("two resources adopting one id at once: one adopts it, the other is refused", async () => {
         const { scope, seen } = counting();
-        scope.get(c.itemPath(c.otherId)).reply(200, recordWithId(c, c.otherId));
+        scope.get(c.itemPath(c.otherId)).reply(200, staleRecordWithId(c, c.otherId));
         scope
           .intercept(c.itemPath(c.otherId), c.updateMethod.toUpperCase())
           .reply(200, recordWithId(c, c.otherId));
@@ -585,7 +586,7 @@ describe("ids one run manages: lost creates of siblings, adoption", () => {
       it("a failed adoption leaves the id free for another resource", async () => {
         const { scope } = counting();
         scope.get(c.itemPath(c.otherId)).reply(404, {});
-        scope.get(c.itemPath(c.otherId)).reply(200, recordWithId(c, c.otherId));
+        scope.get(c.itemPath(c.otherId)).reply(200, staleRecordWithId(c, c.otherId));
         scope
           .intercept(c.itemPath(c.otherId), c.updateMethod.toUpperCase())
           .reply(200, recordWithId(c, c.otherId));

@@ -445,6 +445,11 @@ export function recordWithId(c: ResourceCase, id: string, extra: Record<string, 
 }
 export const TINES_CASES: ResourceCase[] = [textCase, jwtCase, awsCase];
 
+/** A stored record whose name differs from the case's `inputs()`: adopting it must write (one update). */
+export function staleRecordWithId(c: ResourceCase, id: string) {
+  return recordWithId(c, id, c.service === "Tines" ? { name: "old-name" } : { friendly_name: "old-name" });
+}
+
 /** Awaits a promise that must reject; returns the error. */
 export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
   try {

@@ -13,6 +13,7 @@ import {
   TEXT_VALUE,
   TINES_AWS_SECRET,
   recordWithId,
+  staleRecordWithId,
   TINES_CASES,
   jwtCase,
   twilioCase,
@@ -100,9 +101,7 @@ describe("adopt, read, update, delete", () => {
         const inputs = () => ({ ...c.inputs(), adoptId: c.rawId(c.otherId) });
 
         it("GETs the credential, then writes the declared state to it; no create POST", async () => {
-          nock(c.origin)
-            .get(c.itemPath(c.otherId))
-            .reply(200, recordWithId(c, c.otherId, { name: "old-name" }));
+          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, staleRecordWithId(c, c.otherId));
           const sent = captureWrite(c, c.otherId, 200, recordWithId(c, c.otherId));
           // No interceptor for the create path: a POST there would be an unmatched request.
           const result = await c.provider.create({ ...PROVIDER, ...inputs() });
@@ -134,7 +133,7 @@ describe("adopt, read, update, delete", () => {
         });
 
         it("the update answering 404 (deleted meanwhile): an error", async () => {
-          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, recordWithId(c, c.otherId));
+          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, staleRecordWithId(c, c.otherId));
           captureWrite(c, c.otherId, 404, { message: "Not found" });
           const error = await rejection(c.provider.create({ ...PROVIDER, ...inputs() }));
           expect(error.message).to.include(c.itemPath(c.otherId)).and.match(/404/);

@@ -15,6 +15,7 @@ import {
   netError,
   rejection,
   ResourceCase,
+  staleRecordWithId,
   TENANT,
   TEXT_VALUE,
   textCase,
@@ -73,8 +74,7 @@ describe("redaction", () => {
       });
 
       it("adoption: an error body echoing the secrets shows [secret] instead", async () => {
-        const record = c.record(c.service === "Tines" ? { id: c.rawId(c.id) } : {});
-        nock(c.origin).get(c.itemPath(c.id)).reply(200, record);
+        nock(c.origin).get(c.itemPath(c.id)).reply(200, staleRecordWithId(c, c.id));
         nock(c.origin).intercept(c.itemPath(c.id), c.updateMethod.toUpperCase()).reply(400, echo(c));
         const error = await rejection(
           c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: c.rawId(c.id) }),
