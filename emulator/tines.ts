@@ -369,6 +369,15 @@ export class TinesStore {
     return this.records.size;
   }
 
+  /** The test credential made for live credential `id` (the first, by id), if any. */
+  testCredentialOf(id: number): TinesRecord | undefined {
+    let found: TinesRecord | undefined;
+    for (const rec of this.records.values()) {
+      if (rec.live_credential_id === id && (found === undefined || rec.id < found.id)) found = rec;
+    }
+    return found ? structuredClone(found) : undefined;
+  }
+
   /** POST semantics; throws TinesValidationError. */
   create(body: Record<string, unknown>): TinesRecord {
     const { errors, content } = buildTinesContent(body, { findLive: (id) => this.records.get(id) });
@@ -454,6 +463,18 @@ export class TinesStore {
 
 // ---- HTTP ----
 
+/**
+ * What the API answers for a record: its public view, plus for a live credential with a test credential
+ * the documented `test_credential` object holding the test credential's timestamps (the Get page; its id
+ * is in no documented response). Worked out when answering, so the live record itself never changes.
+ */
+function apiView(rec: TinesRecord, testOf: (id: number) => TinesRecord | undefined): Record<string, unknown> {
+  const view = tinesPublicView(rec);
+  const test = testOf(rec.id);
+  if (test) view.test_credential = { created_at: test.created_at, updated_at: test.updated_at };
+  return view;
+}
+
 export interface TinesHandlerContext {
   store: TinesStore;
   apiKey: string;
@@ -514,7 +535,7 @@ export function handleTines(req: ApiRequest, ctx: TinesHandlerContext): ApiRespo
       const parsed = parseJsonBody(req);
       if ("response" in parsed) return parsed.response;
       try {
-        return { status: 201, body: tinesPublicView(store.create(parsed.body)) };
+        return { status: 201, body: apiView(store.create(parsed.body), (id) => store.testCredentialOf(id)) };
       } catch (err) {
         return validationResponse(err);
       }
@@ -526,7 +547,8 @@ export function handleTines(req: ApiRequest, ctx: TinesHandlerContext): ApiRespo
   const id = Number(m[1]);
   const current = store.get(id);
   if (!current) return notFound();
-  if (req.method === "GET") return { status: 200, body: tinesPublicView(current) };
+  const view = (rec: TinesRecord) => apiView(rec, (liveId) => store.testCredentialOf(liveId));
+  if (req.method === "GET") return { status: 200, body: view(current) };
   if (req.method === "DELETE") {
     store.remove(id);
     return { status: 204 };
@@ -550,7 +572,7 @@ export function handleTines(req: ApiRequest, ctx: TinesHandlerContext): ApiRespo
     if (errors.length > 0) return unprocessable(errors);
     try {
       const updated = store.put(id, body);
-      return updated ? { status: 200, body: tinesPublicView(updated) } : notFound();
+      return updated ? { status: 200, body: view(updated) } : notFound();
     } catch (err) {
       return validationResponse(err);
     }
@@ -582,16 +604,20 @@ function listTines(req: ApiRequest, ctx: TinesHandlerContext): ApiResponse {
   const pageRaw = intParam(req.query, "page");
   const page = pageRaw === undefined || pageRaw === null || pageRaw < 1 ? 1 : pageRaw;
 
-  const all = ctx.store
-    .list()
-    .filter(
-      (r) =>
-        (teamId === undefined || r.team_id === teamId) &&
-        (folderId === undefined || r.folder_id === folderId),
-    );
+  const stored = ctx.store.list();
+  // The first test credential (by id) of each live credential, found once for the whole page.
+  const tests = new Map<number, TinesRecord>();
+  for (const r of stored) {
+    if (r.live_credential_id !== undefined && !tests.has(r.live_credential_id))
+      tests.set(r.live_credential_id, r);
+  }
+  const all = stored.filter(
+    (r) =>
+      (teamId === undefined || r.team_id === teamId) && (folderId === undefined || r.folder_id === folderId),
+  );
   const count = all.length;
   const pages = Math.ceil(count / perPage);
-  const items = all.slice((page - 1) * perPage, page * perPage).map(tinesPublicView);
+  const items = all.slice((page - 1) * perPage, page * perPage).map((r) => apiView(r, (id) => tests.get(id)));
   const pageUrl = (n: number) => {
     const q = new URLSearchParams();
     if (teamId !== undefined) q.set("team_id", String(teamId));

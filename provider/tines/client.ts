@@ -36,6 +36,33 @@ function creationTimes(records: ApiRecord[]): number[] | undefined {
 const nonDecreasing = (times: number[]) => times.every((t, i) => i === 0 || times[i - 1] <= t);
 
 /**
+ * Reads one list page into `seen`. A server answering another page than the one asked for (by
+ * `meta.current_page`) is an error: the walk could not then tell what it has read.
+ */
+async function readListPage(
+  http: HttpClient,
+  query: { teamId?: number; perPage: number; page: number },
+  seen: RecordsById,
+  secrets: string[],
+) {
+  const params: Record<string, string | number> = { per_page: query.perPage, page: query.page };
+  if (query.teamId !== undefined) params.team_id = query.teamId;
+  const response = await http.send({ method: "GET", path: BASE, query: params, idempotent: true, secrets });
+  const body = isPlainObject(response.data) ? response.data : {};
+  const records = (Array.isArray(body.user_credentials) ? body.user_credentials : []).filter(isPlainObject);
+  const meta = isPlainObject(body.meta) ? body.meta : undefined;
+  const answered = pageNumberIn(meta?.current_page);
+  if (answered !== undefined && answered !== query.page) {
+    throw new Error(
+      `GET ${BASE} page ${query.page} was answered with page ${answered} (meta.current_page), so the list ` +
+        `cannot be searched completely`,
+    );
+  }
+  for (const record of records) seen.add(record);
+  return { records, meta };
+}
+
+/**
  * Every credential of the list (of one team when `teamId` is set), read for a lost-create lookup.
  * The list has no name filter and no documented order, so the end is found from `meta`, never from
  * `next_page_number` (the recorded API answers 1 there on the last page): page 1 is the last when
@@ -56,23 +83,8 @@ async function listRecentFirst(
   secrets: string[],
 ): Promise<ApiRecord[]> {
   const seen = new RecordsById("id");
-  const readPage = async (page: number) => {
-    const query: Record<string, string | number> = { per_page: LIST_PAGE_SIZE, page };
-    if (teamId !== undefined) query.team_id = teamId;
-    const response = await http.send({ method: "GET", path: BASE, query, idempotent: true, secrets });
-    const body = isPlainObject(response.data) ? response.data : {};
-    const records = (Array.isArray(body.user_credentials) ? body.user_credentials : []).filter(isPlainObject);
-    const meta = isPlainObject(body.meta) ? body.meta : undefined;
-    const answered = pageNumberIn(meta?.current_page);
-    if (answered !== undefined && answered !== page) {
-      throw new Error(
-        `GET ${BASE} page ${page} was answered with page ${answered} (meta.current_page), so the list ` +
-          `cannot be searched completely`,
-      );
-    }
-    for (const record of records) seen.add(record);
-    return { records, meta };
-  };
+  const readPage = (page: number) =>
+    readListPage(http, { teamId, perPage: LIST_PAGE_SIZE, page }, seen, secrets);
   const everything = () => seen.all();
 
   const first = await readPage(1);
@@ -119,6 +131,44 @@ async function listRecentFirst(
   }
   await readPage(1);
   return everything();
+}
+
+/**
+ * Every credential of the list (of one team when `teamId` is set), read from page 1 forwards until
+ * `next_page` is null (never judged by `next_page_number`, which the recorded API answers as 1 on the
+ * last page), `meta` is missing or a page comes back empty; each id counted once. A `meta.pages` read
+ * on page 1 bounds the walk (plus `maxPages`, for a server that keeps naming a next page). For reading
+ * a whole estate (the generator); a lost-create lookup uses listRecentFirst.
+ */
+export async function listEveryTinesCredential(
+  http: HttpClient,
+  options: { teamId?: number; perPage?: number; maxPages: number },
+  secrets: string[] = [],
+): Promise<{ records: ApiRecord[]; pagesRead: number }> {
+  const perPage = Math.min(options.perPage ?? LIST_PAGE_SIZE, LIST_PAGE_SIZE);
+  const seen = new RecordsById("id");
+  let pages: number | undefined;
+  for (let page = 1; ; page++) {
+    if (page > options.maxPages) {
+      throw new Error(
+        `GET ${BASE} still names a next page after ${options.maxPages} pages of ${perPage}; stopped there ` +
+          `rather than read without end`,
+      );
+    }
+    const { records, meta } = await readListPage(
+      http,
+      { teamId: options.teamId, perPage, page },
+      seen,
+      secrets,
+    );
+    if (page === 1 && typeof meta?.pages === "number" && Number.isSafeInteger(meta.pages)) pages = meta.pages;
+    const last =
+      meta === undefined ||
+      typeof meta.next_page !== "string" ||
+      records.length === 0 ||
+      (pages !== undefined && page >= pages);
+    if (last) return { records: seen.all(), pagesRead: page };
+  }
 }
 
 /**

@@ -29,20 +29,26 @@ function samePath(url: string): string {
 }
 
 /**
- * Every AWS credential of the account, read for a lost-create lookup: follows `meta.next_page_url`
- * (kept on our own origin) until it is null, the page is empty or `meta` is missing. A URL already
- * read ends the walk (a server pointing back has nothing new), and records are counted once by sid.
- * More pages than LIST_MAX_PAGES is an error naming the bound.
+ * Every AWS credential of the account: follows `meta.next_page_url` (kept on our own origin) until it
+ * is null, the page is empty or `meta` is missing. A URL already read ends the walk (a server pointing
+ * back has nothing new), and records are counted once by sid. More pages than `maxPages` (a lost-create
+ * lookup: LIST_MAX_PAGES) is an error naming the bound. `pagesRead` counts the requests.
  */
-async function listAll(http: HttpClient, secrets: string[]): Promise<ApiRecord[]> {
+export async function listAll(
+  http: HttpClient,
+  secrets: string[],
+  options: { pageSize?: number; maxPages?: number } = {},
+): Promise<{ records: ApiRecord[]; pagesRead: number }> {
+  const pageSize = Math.min(options.pageSize ?? LIST_PAGE_SIZE, LIST_PAGE_SIZE);
+  const maxPages = options.maxPages ?? LIST_MAX_PAGES;
   const seen = new RecordsById("sid");
   const visited = new Set<string>();
-  let next: string | undefined = `${BASE}?PageSize=${LIST_PAGE_SIZE}&Page=0`;
+  let next: string | undefined = `${BASE}?PageSize=${pageSize}&Page=0`;
   while (next !== undefined && !visited.has(next)) {
-    if (visited.size === LIST_MAX_PAGES) {
+    if (visited.size === maxPages) {
       throw new Error(
-        `the list of AWS credentials has more than ${LIST_MAX_PAGES} pages of ${LIST_PAGE_SIZE}; a lookup ` +
-          `reads at most ${LIST_MAX_PAGES}, so a matching credential on a later page cannot be ruled out`,
+        `the list of AWS credentials has more than ${maxPages} pages of ${pageSize}; a walk ` +
+          `reads at most ${maxPages}, so a credential on a later page cannot be ruled out`,
       );
     }
     visited.add(next);
@@ -54,7 +60,7 @@ async function listAll(http: HttpClient, secrets: string[]): Promise<ApiRecord[]
     next =
       typeof meta.next_page_url === "string" && records.length > 0 ? samePath(meta.next_page_url) : undefined;
   }
-  return seen.all();
+  return { records: seen.all(), pagesRead: visited.size };
 }
 
 /** Form values are strings; unset ones are not sent. */
@@ -131,7 +137,7 @@ export function twilioApi(): CredentialApi {
     },
 
     async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
-      const records = await listAll(http, secrets);
+      const { records } = await listAll(http, secrets);
       return records.filter(
         (item) =>
           nameKey(item.friendly_name) === nameKey(inputs.friendlyName) &&

@@ -386,6 +386,27 @@ describe("emulator: Tines user_credentials", function () {
       expect(emu.tines.get(test.data.id)?.live_credential_id).to.equal(live.data.id);
     });
 
+    it("the live credential's answers carry its test credential's timestamps; the live record does not change", async function () {
+      const live = await create({ name: "live", mode: "TEXT", value: "v", team_id: 7 });
+      expect(live.data).not.to.have.property("test_credential");
+      const test = await create({ name: "test", mode: "TEXT", value: "t", live_credential_id: live.data.id });
+      const stamps = { created_at: test.data.created_at, updated_at: test.data.updated_at };
+      const got = await api.get(`${BASE}/${live.data.id}`);
+      expect(got.data.test_credential).to.deep.equal(stamps);
+      expect(got.data.updated_at, "the live record itself is unchanged").to.equal(live.data.updated_at);
+      const listed = await api.get(`${BASE}?per_page=500`);
+      const items = listed.data.user_credentials as Record<string, unknown>[];
+      expect(items.find((c) => c.id === live.data.id)?.test_credential).to.deep.equal(stamps);
+      expect(items.find((c) => c.id === test.data.id)).not.to.have.property("test_credential");
+      // An update of the test credential shows in the live one's next answer.
+      const put = await api.put(`${BASE}/${test.data.id}`, { mode: "TEXT", description: "moved" });
+      const again = await api.get(`${BASE}/${live.data.id}`);
+      expect(again.data.test_credential).to.deep.equal({
+        created_at: test.data.created_at,
+        updated_at: put.data.updated_at,
+      });
+    });
+
     it("requires the live credential to have the same mode", async function () {
       const live = await create({ name: "live", mode: "TEXT", value: "v", team_id: 7 });
       const res = await create({
