@@ -103,6 +103,42 @@ function returnedInputs(fields: FieldTable, record: ApiRecord, live?: ApiRecord)
   return inputs;
 }
 
+/** Whether a value holds an object key `__proto__` at any depth. */
+const holdsProtoKey = (value: unknown): boolean =>
+  Array.isArray(value)
+    ? value.some(holdsProtoKey)
+    : isPlainObject(value) && (Object.hasOwn(value, "__proto__") || Object.values(value).some(holdsProtoKey));
+
+/**
+ * Why literal inputs cannot be declared as they are, if they cannot: the engine carries objects as
+ * google.protobuf.Struct, whose conversion to JavaScript drops a `__proto__` key (adopting the
+ * credential would then see a difference and write the key away), and the SDK cannot register a
+ * top-level object with a `toString` key.
+ */
+function undeclarable(literal: Inputs): string | undefined {
+  const proto = Object.keys(literal).find((n) => holdsProtoKey(literal[n]));
+  if (proto !== undefined) {
+    return (
+      `${proto} holds an object key named __proto__, which Pulumi's engine drops (google.protobuf.Struct), ` +
+      `so it cannot be declared as it is stored`
+    );
+  }
+  // @pulumi/pulumi turns each input into text while registering (rpc.safeToString), which throws for an
+  // object whose `toString` is not a function: the program would fail (or hang) at that resource.
+  const text = Object.keys(literal).find((n) => {
+    try {
+      String(literal[n]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return text === undefined
+    ? undefined
+    : `${text} holds a key named toString, on which @pulumi/pulumi's registration fails (its rpc ` +
+        `safeToString converts each input to text), so it cannot be declared as it is stored`;
+}
+
 /**
  * Which secrets a record needs, the literal inputs checked, or why the provider would refuse it. The
  * needed secrets are the ones check asks for when none is given (TEXT `value`, AWS `awsSecretKey` for
@@ -225,8 +261,9 @@ function planTines(read: ServiceRead, options: PlanOptions, plan: Plan, kinds: r
     const live = liveId === undefined ? undefined : byId.get(liveId);
     const literal = returnedInputs(kind.inputs, record, live);
     const result = checked(kind, literal, id, options.keepStoredSecrets, liveId !== undefined);
-    if (result.reason) {
-      skip(result.reason);
+    const reason = undeclarable(literal) ?? result.reason;
+    if (reason) {
+      skip(reason);
       continue;
     }
     const ownBase = baseName([record.name, record.slug], `tines-${mode.toLowerCase()}-${id}`);
@@ -284,8 +321,9 @@ function planTwilio(read: ServiceRead, options: PlanOptions, plan: Plan, kinds: 
     const literal = returnedInputs(kind.inputs, record);
     if (!subaccount) delete literal[ACCOUNT_SID];
     const result = checked(kind, literal, sid, options.keepStoredSecrets, false);
-    if (result.reason) {
-      skip(result.reason);
+    const reason = undeclarable(literal) ?? result.reason;
+    if (reason) {
+      skip(reason);
       continue;
     }
     drafts.push({

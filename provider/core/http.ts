@@ -407,7 +407,13 @@ export class HttpClient {
           method: request.method,
           url: request.path,
           params: request.query,
-          data: request.form ? new URLSearchParams(request.form).toString() : request.json,
+          // JSON as text: axios clones an object body through its config merge, which drops every key
+          // named __proto__, constructor or prototype (a credential's metadata may have one).
+          data: request.form
+            ? new URLSearchParams(request.form).toString()
+            : request.json === undefined
+              ? undefined
+              : JSON.stringify(request.json),
           headers: request.form
             ? { "Content-Type": "application/x-www-form-urlencoded" }
             : request.json !== undefined

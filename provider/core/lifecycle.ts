@@ -383,8 +383,12 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
     const current = outputsFrom(spec, {}, existing, unsafe);
     const body = spec.updateBody(withInherited(spec, current, inputs));
     // Written only when the update would carry something the record lacks: a differing field or a
-    // declared secret (never read back, so always sent once). A Twilio key pair cannot be updated.
-    const carried = (name: string) => spec.inputs[name].api !== undefined && spec.inputs[name].api! in body;
+    // declared secret (never read back, so always sent once). A field that replaces cannot be changed by
+    // an update (wrongKind has checked those the service reports), nor can a Twilio key pair.
+    const carried = (name: string) => {
+      const field = spec.inputs[name];
+      return field.api !== undefined && field.api in body && !(field.replaces && !field.secret);
+    };
     const record = changedInputs(spec, current, inputs).changed.some(carried)
       ? await api.update(id, body, secrets)
       : existing;

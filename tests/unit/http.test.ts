@@ -77,6 +77,19 @@ describe("HTTP policy", function () {
     return server;
   };
 
+  it("a JSON body arrives whole: keys named constructor, prototype and __proto__ included (axios's config merge drops them)", async () => {
+    let received = "";
+    const { origin } = await serve((req, res) => {
+      req.on("data", (chunk: Buffer) => (received += chunk.toString("utf8")));
+      req.on("end", () => res.end("{}"));
+    });
+    const body = JSON.parse(
+      '{"metadata": {"constructor": "c", "prototype": "p", "__proto__": {"x": 1}, "nested": [{"constructor": 1}]}}',
+    ) as Record<string, unknown>;
+    await new HttpClient(settings(origin)).send({ method: "PUT", path: "/x", json: body, idempotent: true });
+    expect(received).to.equal(JSON.stringify(body));
+  });
+
   describe("timeoutMs is a deadline for the whole exchange (item 8)", () => {
     it("a server trickling one byte every 600 ms fails a 1,000 ms read as a timeout", async () => {
       // Answers at once, then drips the body for 8 s: an idle timeout never fires on this.

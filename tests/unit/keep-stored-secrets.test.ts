@@ -146,6 +146,18 @@ describe("keeping the stored secret of an adopted credential (secret inputs left
     });
   }
 
+  it("adoption of a test credential in its declared state makes no write: liveCredentialId is never read back, and no update can change it", async () => {
+    const c = TINES_CASES[0];
+    nock(c.origin).get(c.itemPath(c.id)).reply(200, storedRecord(c, c.id));
+    const result = await c.provider.create({
+      ...PROVIDER,
+      ...withoutSecrets(c),
+      liveCredentialId: 7,
+      adoptId: 101,
+    });
+    expect(result.outs).to.deep.include({ liveCredentialId: 7 });
+  });
+
   it("Twilio: adoption with the key pair declared and the same friendly name makes no write (it cannot be sent)", async () => {
     const c = twilioCase;
     nock(c.origin).get(c.itemPath(c.id)).reply(200, storedRecord(c, c.id));

@@ -1,0 +1,162 @@
+// An existing estate seeded straight into the emulator (no provider involved): every supported Tines
+// mode and AWS authentication type across several teams, test credentials linked to live ones,
+// SPECIFIC_TEAMS sharing, odd names (spaces, other scripts, emoji, duplicates across teams, reserved
+// words, a leading digit), odd metadata keys (constructor, valueOf, other scripts), and Twilio
+// credentials with and without friendly names, some in a subaccount. Used by the generator's engine-path test, the demo and the bench.
+import { generateKeyPairSync, randomBytes } from "crypto";
+import type { Emulator, TinesRecord } from "../../emulator";
+
+/** Names cycled through: every one a resource name or identifier must survive. */
+export const ODD_NAMES = [
+  "prod api token",
+  "shared token",
+  "日本語トークン",
+  "Café Clé",
+  "🔑 deploy key",
+  "class",
+  "delete",
+  "constructor",
+  "__proto__",
+  "1password",
+  "  spaced   out  ",
+  "line\u2028separator */ end",
+];
+
+const TWILIO_NAMES = ["media bucket writer", "日本語", "dup", "dup", "default", "Ünïcödé 🔐"];
+
+export interface PemPair {
+  rsa: string;
+  ec: string;
+}
+
+/** Two PEM private keys (RSA for RS256, P-256 for ES256), made once per run, never committed. */
+export function pemKeys(): PemPair {
+  const privateKeyEncoding = { type: "pkcs8", format: "pem" } as const;
+  const publicKeyEncoding = { type: "spki", format: "pem" } as const;
+  return {
+    rsa: generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding, publicKeyEncoding })
+      .privateKey,
+    ec: generateKeyPairSync("ec", { namedCurve: "prime256v1", privateKeyEncoding, publicKeyEncoding })
+      .privateKey,
+  };
+}
+
+export interface Estate {
+  /** Every secret the emulator now holds for these credentials (values, keys, key pairs). */
+  secrets: string[];
+  tinesIds: number[];
+  twilioSids: string[];
+  /** The test credentials seeded, test id -> live id. */
+  testOf: Map<number, number>;
+}
+
+export interface EstateOptions {
+  /** Live Tines credentials to seed (a test credential is added for every seventh: each variant in turn). */
+  tines: number;
+  twilio: number;
+  /** A subaccount (one of the emulator's twilioSubaccounts) holding every sixth Twilio credential. */
+  subaccount?: string;
+  keys?: PemPair;
+}
+
+const unique = (label: string) => `${label}-${randomBytes(6).toString("hex")}`;
+
+/** The mode-specific part of a Tines body, variant `v`, with a fresh secret recorded in `secrets`. */
+function modeBody(v: number, keys: PemPair, secrets: string[]): Record<string, unknown> {
+  const secret = (value: string) => (secrets.push(value), value);
+  switch (v % 10) {
+    case 3:
+      return {
+        mode: "JWT",
+        jwt_algorithm: "HS256",
+        jwt_payload: { iss: "estate", "odd key": [1, { deep: null }] },
+        jwt_private_key: secret(unique("seeded-hs")),
+      };
+    case 4:
+      return {
+        mode: "JWT",
+        jwt_algorithm: "RS256",
+        jwt_auto_generate_time_claims: true,
+        jwt_private_key: keys.rsa,
+      };
+    case 5:
+      return { mode: "JWT", jwt_algorithm: "ES256", jwt_private_key: keys.ec };
+    case 6:
+      return {
+        mode: "AWS",
+        aws_authentication_type: "KEY",
+        aws_access_key: `AKIAESTATE${String(v).padStart(6, "0")}`,
+        aws_secret_key: secret(unique("seeded-aws")),
+      };
+    case 7:
+      return {
+        mode: "AWS",
+        aws_authentication_type: "ROLE",
+        aws_assumed_role_arn: `arn:aws:iam::123456789012:role/estate-${v}`,
+        use_static_external_id: true,
+      };
+    case 8:
+      return { mode: "AWS", aws_authentication_type: "INSTANCE_PROFILE" };
+    default:
+      return { mode: "TEXT", value: secret(unique("seeded-text")) };
+  }
+}
+
+/** What the common fields of variant `v` hold: defaults, sharing, or every optional field set. */
+function commonBody(v: number): Record<string, unknown> {
+  switch (v % 10) {
+    case 1:
+      return {
+        folder_id: 40 + v,
+        description: "multi\nline\u2028description with \"quotes\" and 'ticks'",
+        metadata: { "a b": [1, { c: null }], ключ: "значение", constructor: "x", valueOf: 1 },
+        allowed_hosts: ["api.example.com", "*.example.org"],
+        expires_at: "2031-05-04T03:02:01Z",
+        expiry_notifications_enabled: true,
+        credential_notification_recipient_user_ids: [7, 9],
+      };
+    case 2:
+      return { read_access: "SPECIFIC_TEAMS", shared_team_slugs: ["team-a", "team-b"] };
+    case 9:
+      return { read_access: "GLOBAL", description: "visible everywhere" };
+    default:
+      return {};
+  }
+}
+
+export function seedEstate(emulator: Emulator, options: EstateOptions): Estate {
+  const keys = options.keys ?? pemKeys();
+  const secrets = [keys.rsa, keys.ec];
+  const estate: Estate = { secrets, tinesIds: [], twilioSids: [], testOf: new Map() };
+  for (let i = 0; i < options.tines; i++) {
+    const live: TinesRecord = emulator.tines.seed({
+      name: ODD_NAMES[i % ODD_NAMES.length],
+      team_id: 2 + (i % 4),
+      ...commonBody(i),
+      ...modeBody(i, keys, secrets),
+    });
+    estate.tinesIds.push(live.id);
+    if (i % 7 === 6) {
+      // Its test credential: its own secret, an own description on every other one, the rest inherited.
+      const test = emulator.tines.seed({
+        name: live.name,
+        live_credential_id: live.id,
+        ...(i % 14 === 6 ? { description: "the test one" } : {}),
+        ...modeBody(i, keys, secrets),
+      });
+      estate.tinesIds.push(test.id);
+      estate.testOf.set(test.id, live.id);
+    }
+  }
+  for (let j = 0; j < options.twilio; j++) {
+    const pair = `AKIATWILIO${String(j).padStart(6, "0")}:${unique("seeded-twilio")}`;
+    secrets.push(pair, pair.slice(pair.indexOf(":") + 1));
+    const record = emulator.twilio.seed({
+      Credentials: pair,
+      ...(j % 3 === 0 ? {} : { FriendlyName: TWILIO_NAMES[j % TWILIO_NAMES.length] }),
+      ...(options.subaccount && j % 6 === 5 ? { AccountSid: options.subaccount } : {}),
+    });
+    estate.twilioSids.push(record.sid);
+  }
+  return estate;
+}
