@@ -1,7 +1,7 @@
 // The four resource classes users declare. Each is a thin shell: a type token, typed arguments and
 // outputs, and the provider module that does the work (see core/lifecycle.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { CredentialSpec } from "./core/lifecycle";
+import { CredentialSpec } from "./core/spec";
 import { secretNames } from "./core/fields";
 import tinesAwsProvider = require("./engine/tinesAws");
 import tinesJwtProvider = require("./engine/tinesJwt");

@@ -3,7 +3,7 @@
 // local copy of dist/provider required by relative path) or with a local no-op dynamic provider.
 import { generateKeyPairSync } from "crypto";
 import { secretNames } from "../../provider/core/fields";
-import { CredentialSpec } from "../../provider/core/lifecycle";
+import { CredentialSpec } from "../../provider/core/spec";
 import { tinesAwsSpec } from "../../provider/tines/aws";
 import { tinesJwtSpec } from "../../provider/tines/jwt";
 import { tinesTextSpec } from "../../provider/tines/text";

@@ -19,7 +19,7 @@ export type Inputs = Record<string, unknown>;
 export interface Field {
   /** Name in the service's API requests. Absent for provider-only inputs such as `adoptId`. */
   api?: string;
-  /** Name in the service's responses when it differs from the request name (Twilio). */
+  /** Name in the service's responses when it differs from the request name (PascalCase in, snake_case out). */
   returnedAs?: string;
   kind: Kind;
   required?: boolean;

@@ -1,7 +1,8 @@
 // What every Tines credential mode shares: the common request fields, the response fields, the
 // common rules, and how a mode's descriptor is assembled from them.
 import { CheckFailure, FieldTable, given, Inputs, known, nonEmpty, sameValue } from "../core/fields";
-import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
+import { requestBody, updateRequestBody } from "../core/mapping";
+import { CredentialSpec } from "../core/spec";
 import { tinesApi } from "./client";
 
 export const READ_ACCESS = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"] as const;
@@ -119,7 +120,7 @@ export function tinesSpec(
     isTestCredential,
     createBody: (values) => ({ ...requestBody(inputs, values), mode }),
     updateBody: (values) => ({ ...updateRequestBody(inputs, values, isTestCredential(values)), mode }),
-    wrongKind: (record, values) => {
+    mismatch: (record, values) => {
       if (record.mode !== undefined && record.mode !== mode) {
         return `is a ${String(record.mode)} credential, not ${mode}`;
       }

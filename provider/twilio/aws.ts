@@ -1,6 +1,7 @@
 // Twilio AWS credential: an AWS key pair stored in Twilio (Credentials/AWS).
 import { CheckFailure, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
-import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
+import { requestBody, updateRequestBody } from "../core/mapping";
+import { CredentialSpec } from "../core/spec";
 import { twilioApi } from "./client";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -87,7 +88,7 @@ export const twilioAwsSpec: CredentialSpec = {
   createBody: (values) => ({ ...requestBody(inputs, values), Credentials: joinedCredentials(values) }),
   // The update endpoint takes FriendlyName only; an unset name is cleared.
   updateBody: (values) => updateRequestBody({ friendlyName: inputs.friendlyName }, values, false),
-  wrongKind: (record, values) =>
+  mismatch: (record, values) =>
     values.accountSid !== undefined &&
     record.account_sid !== undefined &&
     record.account_sid !== values.accountSid

@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { generateKeyPairSync } from "crypto";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
-import type { CredentialSpec } from "../../provider/core/lifecycle";
+import { UNKNOWN } from "../../provider/core/fields";
+import type { CredentialSpec } from "../../provider/core/spec";
 import { tinesAwsSpec } from "../../provider/tines/aws";
 import { tinesJwtSpec } from "../../provider/tines/jwt";
 import { tinesTextSpec } from "../../provider/tines/text";
@@ -15,8 +16,6 @@ import { twilioAwsSpec } from "../../provider/twilio/aws";
 export const FUZZ_SEED = 20_240_611;
 /** Runs per resource in the unit suite; a benchmark can raise it (e.g. 10,000). */
 export const FUZZ_RUNS = 300;
-
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface FuzzTarget {
   title: string;

@@ -13,7 +13,7 @@ import { tinesAwsSpec } from "../../provider/tines/aws";
 import { tinesJwtSpec } from "../../provider/tines/jwt";
 import { tinesTextSpec } from "../../provider/tines/text";
 import { twilioAwsSpec } from "../../provider/twilio/aws";
-import type { CredentialSpec } from "../../provider/core/lifecycle";
+import type { CredentialSpec } from "../../provider/core/spec";
 import { AWS_ACCESS_KEY_ID, AWS_SECRET, keys, TEXT_VALUE, TINES_AWS_SECRET } from "./helpers";
 
 interface Registration {

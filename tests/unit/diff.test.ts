@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
-import type { Field, FieldTable } from "../../provider/core/fields";
+import { UNKNOWN, type Field, type FieldTable } from "../../provider/core/fields";
 import { tinesAwsSpec } from "../../provider/tines/aws";
 import { tinesJwtSpec } from "../../provider/tines/jwt";
 import { tinesTextSpec } from "../../provider/tines/text";
@@ -20,7 +20,6 @@ import {
   TINES_AWS_SECRET,
   TINES_CASES,
   TWILIO_ACCOUNT_SID,
-  UNKNOWN,
   useHttpSandbox,
 } from "./helpers";
 

@@ -6,11 +6,8 @@ import { generateKeyPairSync } from "crypto";
 import nock from "nock";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
-import { forgetKnownIds } from "../../provider/core/lifecycle";
+import { Ownership, ownership } from "../../provider/core/ownership";
 import { inspect } from "util";
-
-/** The sentinel the engine sends for a value that is not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const TENANT = "https://tenant.example.test";
 export const TINES_API_KEY = "tines-api-key-6f0c1d2e3a4b5c6d7e8f";
@@ -53,6 +50,16 @@ export const DEFAULT_ENV: Env = {
   TWILIO_MAX_RETRIES: "2",
 };
 
+/**
+ * Starts a new run, as a new provider process would: no credential is held by any resource yet.
+ * Unit tests reuse ids and names across cases that stand for separate runs. The shipped provider
+ * has no such reset (a process serves its run), so the test gives the process-wide record the
+ * state of a new one.
+ */
+export function startNewRun(): void {
+  Object.assign(ownership, new Ownership());
+}
+
 /** Forgets any stack config a test handed to `configure` (it is shared by every provider). */
 export async function clearStackConfig(): Promise<void> {
   await providers.tinesTextCredential.configure({ config: { get: () => undefined } });
@@ -94,7 +101,7 @@ export function useHttpSandbox(env: Env = DEFAULT_ENV): { unmatched: string[] } 
     restore = setEnv(env);
     await clearStackConfig();
     // Each test stands for a separate provider process: ids from earlier tests are not "known".
-    forgetKnownIds();
+    startNewRun();
     state.unmatched.length = 0;
     nock.emitter.on("no match", onNoMatch);
   });
@@ -351,10 +358,10 @@ export interface ResourceCase {
   /** The lookup the provider does after a lost create answer. */
   listQuery: Record<string, string>;
   list(items: Record<string, unknown>[]): nock.Body;
-  /** An answer of the wrong kind (Tines: another mode; Twilio: another account). */
-  wrongKindRecord(): Record<string, unknown>;
-  /** Inputs in which `wrongKindRecord` is wrong. */
-  wrongKindInputs(): Record<string, unknown>;
+  /** An answer that is not the declared credential (Tines: another mode; Twilio: another account). */
+  mismatchedRecord(): Record<string, unknown>;
+  /** Inputs in which `mismatchedRecord` is wrong. */
+  mismatchedInputs(): Record<string, unknown>;
   updateMethod: "put" | "post";
 }
 
@@ -383,8 +390,8 @@ function tinesCase(
     rawId: (id) => Number(id),
     listQuery: { per_page: "500", page: "1", team_id: "2" },
     list: (items) => tinesList(items),
-    wrongKindRecord: () => tinesRecord(mode === "TEXT" ? "JWT" : "TEXT"),
-    wrongKindInputs: inputs,
+    mismatchedRecord: () => tinesRecord(mode === "TEXT" ? "JWT" : "TEXT"),
+    mismatchedInputs: inputs,
     updateMethod: "put",
   };
 }
@@ -432,8 +439,8 @@ export const twilioCase: ResourceCase = {
   rawId: (id) => id,
   listQuery: { PageSize: "1000", Page: "0" },
   list: (items) => twilioList(items),
-  wrongKindRecord: () => twilioRecord({ account_sid: TWILIO_ACCOUNT_SID }),
-  wrongKindInputs: () => ({ ...twilioInputs(), accountSid: SUBACCOUNT_SID }),
+  mismatchedRecord: () => twilioRecord({ account_sid: TWILIO_ACCOUNT_SID }),
+  mismatchedInputs: () => ({ ...twilioInputs(), accountSid: SUBACCOUNT_SID }),
   updateMethod: "post",
 };
 

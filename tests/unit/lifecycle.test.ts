@@ -123,9 +123,9 @@ describe("adopt, read, update, delete", () => {
         });
 
         it("a credential of the wrong kind: an error, and no write", async () => {
-          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.wrongKindRecord());
+          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.mismatchedRecord());
           const error = await rejection(
-            c.provider.create({ ...PROVIDER, ...c.wrongKindInputs(), adoptId: c.rawId(c.otherId) }),
+            c.provider.create({ ...PROVIDER, ...c.mismatchedInputs(), adoptId: c.rawId(c.otherId) }),
           );
           expect(error.message)
             .to.match(/adoptId/)
