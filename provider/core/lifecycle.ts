@@ -11,8 +11,8 @@ import {
   isUnknown,
   PROVIDER_KEY,
   sameValue,
-  secretNames,
   unsetMeans,
+  writeOnlyNames,
 } from "./fields";
 import { safeText } from "./http";
 import { outputsFrom, secretValues, stateSecretTest, withInherited, withoutSecrets } from "./mapping";
@@ -193,9 +193,9 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       const outs = outputsFrom(spec, olds, record, stateSecretTest(api, secretValues(spec, olds)));
       const stamp = spec.updatedAtOutput;
       if (stamp && olds[stamp] && outs[stamp] && !sameValue("timestamp", olds[stamp], outs[stamp])) {
-        // Changed since our last write: the secret the service holds may no longer be ours. Dropping
-        // it from state makes the next `up` send the declared secret again.
-        for (const name of secretNames(spec.inputs)) delete outs[name];
+        // Changed since our last write: the secrets and write-only fields the service holds may no
+        // longer be ours. Dropping them from state makes the next `up` send the declared ones again.
+        for (const name of writeOnlyNames(spec.inputs)) delete outs[name];
       }
       return { id, props: outs };
     },

@@ -1,6 +1,15 @@
 // Between the field tables and the service's records: request bodies built from the tables, the
 // state taken from an answer, and the secrets neither state nor a message may hold in plain text.
-import { declaredInputs, FieldTable, given, Inputs, isPlainObject, secretNames, unsetMeans } from "./fields";
+import {
+  declaredInputs,
+  FieldTable,
+  given,
+  Inputs,
+  isPlainObject,
+  secretNames,
+  secretTexts,
+  unsetMeans,
+} from "./fields";
 import { secretDetector } from "./http";
 import { ApiRecord, CredentialApi, CredentialSpec } from "./spec";
 
@@ -8,7 +17,14 @@ import { ApiRecord, CredentialApi, CredentialSpec } from "./spec";
 export function requestBody(fields: FieldTable, inputs: Inputs): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
-    if (field.api && inputs[name] !== undefined) body[field.api] = inputs[name];
+    const value = inputs[name];
+    if (!field.api || value === undefined) continue;
+    // A list of objects goes out item by item under the item table's API names.
+    const items = field.items;
+    body[field.api] =
+      items && Array.isArray(value)
+        ? value.map((item: unknown) => (isPlainObject(item) ? requestBody(items, item) : item))
+        : value;
   }
   return body;
 }
@@ -48,7 +64,10 @@ export function outputsFrom(
       const value = returned === undefined ? undefined : record[returned];
       // A careless or hostile service may echo a secret into a plain field, which state would then
       // keep unencrypted: such a value is not taken (the declared input, if any, stays).
-      if (!field.secret && value !== undefined && !holdsSecret(value, holdsUnsafe)) outs[name] = value;
+      // A write-only field's answer (if a service ever gives one) is not taken either: state keeps
+      // the declared value, in the declared form.
+      const taken = !field.secret && !field.writeOnly;
+      if (taken && value !== undefined && !holdsSecret(value, holdsUnsafe)) outs[name] = value;
     }
   }
   return outs;
@@ -71,9 +90,7 @@ export function withInherited(spec: CredentialSpec, stored: Inputs, inputs: Inpu
 
 /** The values of the secret inputs that are set. */
 export function secretValues(spec: CredentialSpec, inputs: Inputs): string[] {
-  return secretNames(spec.inputs)
-    .map((name) => inputs[name])
-    .filter((v): v is string => typeof v === "string" && v !== "");
+  return secretTexts(spec.inputs, inputs);
 }
 
 /**
