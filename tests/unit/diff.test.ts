@@ -91,10 +91,12 @@ function notTheDefault(field: Field): unknown {
   const samples: Record<Field["kind"], unknown> = {
     string: "not-the-default",
     id: 7,
+    seconds: 90,
     boolean: true,
     stringList: ["a.example.com"],
     idList: [3],
     object: { k: "v" },
+    objectList: [{ options: { url: "https://b.example.com" } }, { options: { url: "https://c.example.com" } }],
     timestamp: "2030-01-01T00:00:00Z",
   };
   return samples[field.kind];
