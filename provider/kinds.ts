@@ -2,18 +2,21 @@
 // reads this table: the `providers` export, the classes' type tokens and providers, the tests' per-kind
 // suites, the bench, and the checks of the README and the examples.
 //
-// Why each provider is a module of its own (provider/engine/<module>.ts, `export = createProvider(spec)`):
+// Why each provider is a module of its own (provider/providers/<module>.ts, `export = createProvider(spec)`):
 // the engine stores every resource's provider in state (`__provider`), written by the SDK's closure
 // serializer. An object that is the whole export of a module of an installed package is written as a
 // one-line `require("pulumi-api-credentials/engine/<module>")` (about 280 bytes: no code, no secret,
 // always the installed version). Any other object (an instance, a property of a larger export) is
 // copied into state by value with all it reaches: about 50 kB per resource, and that copy never sees the
-// stack config. The package's `exports` map publishes these modules for that require.
+// stack config. The package's `exports` map publishes the folder twice: as `./engine/*`, the subpath
+// existing state holds (the folder's former name; the engine deletes with the provider stored in the
+// old state, so that path must keep working), listed first so the serializer keeps writing it and
+// state stays byte for byte what it was; and as `./providers/*`, its name today.
 import type { CredentialProvider, CredentialSpec } from "./core/lifecycle";
-import tinesAwsProvider = require("./engine/tinesAws");
-import tinesJwtProvider = require("./engine/tinesJwt");
-import tinesTextProvider = require("./engine/tinesText");
-import twilioAwsProvider = require("./engine/twilioAws");
+import tinesAwsProvider = require("./providers/tinesAws");
+import tinesJwtProvider = require("./providers/tinesJwt");
+import tinesTextProvider = require("./providers/tinesText");
+import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
 import { tinesJwtSpec } from "./tines/jwt";
 import { tinesTextSpec } from "./tines/text";

@@ -3,10 +3,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CredentialSpec } from "./core/lifecycle";
 import { secretNames } from "./core/fields";
-import tinesAwsProvider = require("./engine/tinesAws");
-import tinesJwtProvider = require("./engine/tinesJwt");
-import tinesTextProvider = require("./engine/tinesText");
-import twilioAwsProvider = require("./engine/twilioAws");
+import tinesAwsProvider = require("./providers/tinesAws");
+import tinesJwtProvider = require("./providers/tinesJwt");
+import tinesTextProvider = require("./providers/tinesText");
+import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
 import { tinesJwtSpec } from "./tines/jwt";
 import { tinesTextSpec } from "./tines/text";
