@@ -4,6 +4,9 @@ import type { CredentialProvider } from "./core/lifecycle";
 import { KIND_NAMES, KindName, KINDS } from "./kinds";
 
 export {
+  AwsAuthenticationType,
+  JwtAlgorithm,
+  ReadAccess,
   TinesAwsCredential,
   TinesAwsCredentialArgs,
   TinesCredentialArgs,

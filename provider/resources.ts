@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CredentialSpec } from "./core/lifecycle";
 import { secretNames } from "./core/fields";
+import type { OneOf } from "./core/fieldTypes";
+import { commonInputs } from "./tines/common";
 import tinesAwsProvider = require("./providers/tinesAws");
 import tinesJwtProvider = require("./providers/tinesJwt");
 import tinesTextProvider = require("./providers/tinesText");
@@ -13,6 +15,11 @@ import { tinesTextSpec } from "./tines/text";
 import { twilioAwsSpec } from "./twilio/aws";
 
 type In<T> = pulumi.Input<T>;
+
+/** The values of the enumerated inputs, from their field tables. */
+export type ReadAccess = OneOf<typeof commonInputs.readAccess>;
+export type JwtAlgorithm = OneOf<typeof tinesJwtSpec.inputs.jwtAlgorithm>;
+export type AwsAuthenticationType = OneOf<typeof tinesAwsSpec.inputs.awsAuthenticationType>;
 type Out<T> = pulumi.Output<T>;
 
 /**
@@ -47,7 +54,7 @@ export interface TinesCredentialArgs {
   teamId?: In<number>;
   folderId?: In<number>;
   /** TEAM (default), GLOBAL or SPECIFIC_TEAMS. */
-  readAccess?: In<"TEAM" | "GLOBAL" | "SPECIFIC_TEAMS">;
+  readAccess?: In<ReadAccess>;
   /** Required (non-empty) with readAccess SPECIFIC_TEAMS; not allowed otherwise. */
   sharedTeamSlugs?: In<In<string>[]>;
   description?: In<string>;
@@ -73,20 +80,7 @@ export interface TinesTextCredentialArgs extends TinesCredentialArgs {
 }
 
 export interface TinesJwtCredentialArgs extends TinesCredentialArgs {
-  jwtAlgorithm: In<
-    | "HS256"
-    | "HS384"
-    | "HS512"
-    | "RS256"
-    | "RS384"
-    | "RS512"
-    | "PS256"
-    | "PS384"
-    | "PS512"
-    | "ES256"
-    | "ES384"
-    | "ES512"
-  >;
+  jwtAlgorithm: In<JwtAlgorithm>;
   /** Claims included in every JWT. */
   jwtPayload?: In<Record<string, In<unknown>>>;
   /** Let Tines add `iat` and `exp`. */
@@ -96,7 +90,7 @@ export interface TinesJwtCredentialArgs extends TinesCredentialArgs {
 }
 
 export interface TinesAwsCredentialArgs extends TinesCredentialArgs {
-  awsAuthenticationType: In<"KEY" | "ROLE" | "INSTANCE_PROFILE">;
+  awsAuthenticationType: In<AwsAuthenticationType>;
   /** Required with KEY. */
   awsAccessKey?: In<string>;
   /** Required with KEY. Stored in state only as a Pulumi secret. */
