@@ -1,26 +1,23 @@
-// The four resource classes users declare. Each is a thin shell: a type token, typed arguments and
-// outputs, and the provider module that does the work (see core/lifecycle.ts).
+// The resource classes users declare. Each is a thin shell over its registry entry (kinds.ts: the
+// provider, the fields, the type token), with typed arguments and outputs written out for users'
+// editors. Their JSDoc is written from the fields' descriptions (`npm run docs`; a unit test fails
+// when it differs), and the compile-time checks at the end fail `npm run build` when an Args
+// interface or a class's outputs and the field tables disagree.
 import * as pulumi from "@pulumi/pulumi";
-import { CredentialSpec } from "./core/lifecycle";
 import { secretNames } from "./core/fields";
-import type { OneOf } from "./core/fieldTypes";
-import { commonInputs } from "./tines/common";
-import tinesAwsProvider = require("./providers/tinesAws");
-import tinesJwtProvider = require("./providers/tinesJwt");
-import tinesTextProvider = require("./providers/tinesText");
-import twilioAwsProvider = require("./providers/twilioAws");
-import { tinesAwsSpec } from "./tines/aws";
-import { tinesJwtSpec } from "./tines/jwt";
-import { tinesTextSpec } from "./tines/text";
-import { twilioAwsSpec } from "./twilio/aws";
+import type { ArgsMatchFields, Assert, OneOf, OutputsMatchFields } from "./core/fieldTypes";
+import type { CredentialSpec } from "./core/lifecycle";
+import { CredentialKind, KindName, KINDS } from "./kinds";
+import type { commonInputs } from "./tines/common";
 
 type In<T> = pulumi.Input<T>;
+type Out<T> = pulumi.Output<T>;
+type Spec<K extends KindName> = (typeof KINDS)[K]["spec"];
 
 /** The values of the enumerated inputs, from their field tables. */
 export type ReadAccess = OneOf<typeof commonInputs.readAccess>;
-export type JwtAlgorithm = OneOf<typeof tinesJwtSpec.inputs.jwtAlgorithm>;
-export type AwsAuthenticationType = OneOf<typeof tinesAwsSpec.inputs.awsAuthenticationType>;
-type Out<T> = pulumi.Output<T>;
+export type JwtAlgorithm = OneOf<Spec<"tinesJwtCredential">["inputs"]["jwtAlgorithm"]>;
+export type AwsAuthenticationType = OneOf<Spec<"tinesAwsCredential">["inputs"]["awsAuthenticationType"]>;
 
 /**
  * A fresh props object for `dynamic.Resource` (which mutates what it is given): every input, with
@@ -44,6 +41,26 @@ function credentialOptions(spec: CredentialSpec, opts?: pulumi.CustomResourceOpt
     ...opts,
     additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs],
   };
+}
+
+/** A resource of one registry kind: its provider, its props and secret outputs, its type token. */
+abstract class CredentialResource extends pulumi.dynamic.Resource {
+  protected constructor(
+    kind: CredentialKind,
+    name: string,
+    args: object,
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    const [service, type] = kind.token.split(":");
+    super(
+      kind.provider,
+      name,
+      credentialProps(kind.spec, args),
+      credentialOptions(kind.spec, opts),
+      service,
+      type,
+    );
+  }
 }
 
 /** Fields every Tines credential mode accepts (camelCase of the documented request fields). */
@@ -115,7 +132,7 @@ export interface TwilioAwsCredentialArgs {
 }
 
 /** Outputs of every Tines credential: the declared inputs plus what Tines answers. */
-abstract class TinesCredentialBase extends pulumi.dynamic.Resource {
+abstract class TinesCredentialBase extends CredentialResource {
   declare readonly credentialId: Out<number>;
   declare readonly name: Out<string>;
   declare readonly mode: Out<string>;
@@ -147,14 +164,7 @@ export class TinesTextCredential extends TinesCredentialBase {
   declare readonly value: Out<string>;
 
   constructor(name: string, args: TinesTextCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tinesTextProvider,
-      name,
-      credentialProps(tinesTextSpec, args),
-      credentialOptions(tinesTextSpec, opts),
-      "tines",
-      "TextCredential",
-    );
+    super(KINDS.tinesTextCredential, name, args, opts);
   }
 }
 
@@ -165,14 +175,7 @@ export class TinesJwtCredential extends TinesCredentialBase {
   declare readonly jwtPrivateKey: Out<string>;
 
   constructor(name: string, args: TinesJwtCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tinesJwtProvider,
-      name,
-      credentialProps(tinesJwtSpec, args),
-      credentialOptions(tinesJwtSpec, opts),
-      "tines",
-      "JwtCredential",
-    );
+    super(KINDS.tinesJwtCredential, name, args, opts);
   }
 }
 
@@ -186,18 +189,11 @@ export class TinesAwsCredential extends TinesCredentialBase {
   declare readonly awsAssumedRoleExternalId: Out<string | undefined>;
 
   constructor(name: string, args: TinesAwsCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tinesAwsProvider,
-      name,
-      credentialProps(tinesAwsSpec, args),
-      credentialOptions(tinesAwsSpec, opts),
-      "tines",
-      "AwsCredential",
-    );
+    super(KINDS.tinesAwsCredential, name, args, opts);
   }
 }
 
-export class TwilioAwsCredential extends pulumi.dynamic.Resource {
+export class TwilioAwsCredential extends CredentialResource {
   /** The credential's sid (also the resource id). */
   declare readonly sid: Out<string>;
   declare readonly accountSid: Out<string>;
@@ -211,13 +207,36 @@ export class TwilioAwsCredential extends pulumi.dynamic.Resource {
   declare readonly adoptId: Out<string | undefined>;
 
   constructor(name: string, args: TwilioAwsCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      twilioAwsProvider,
-      name,
-      credentialProps(twilioAwsSpec, args),
-      credentialOptions(twilioAwsSpec, opts),
-      "twilio",
-      "AwsCredential",
-    );
+    super(KINDS.twilioAwsCredential, name, args, opts);
   }
 }
+
+/** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
+interface Classes {
+  tinesTextCredential: typeof TinesTextCredential;
+  tinesJwtCredential: typeof TinesJwtCredential;
+  tinesAwsCredential: typeof TinesAwsCredential;
+  twilioAwsCredential: typeof TwilioAwsCredential;
+}
+
+type ArgsOf<K extends KindName> = ConstructorParameters<Classes[K]>[1];
+type OutputsOf<K extends KindName> = Omit<InstanceType<Classes[K]>, keyof pulumi.dynamic.Resource>;
+type FieldNames<K extends KindName> = keyof Spec<K>["inputs"] | keyof Spec<K>["outputs"];
+/** The kinds whose `Found` is not `true`, each with what was found. */
+type Mismatches<Found extends Record<KindName, unknown>> = {
+  [K in KindName as Found[K] extends true ? never : K]: Found[K];
+};
+type None<M> = keyof M extends never ? true : { [K in keyof M]: M[K] };
+
+/**
+ * Compile-time checks, which fail `npm run build` naming the kind and the difference: every kind has
+ * a class; its Args has exactly the kind's inputs, optional exactly where the field is not required;
+ * and the class declares exactly the kind's inputs and outputs.
+ * @internal
+ */
+export type _ClassesMatchTheirFieldTables = [
+  Assert<OutputsMatchFields<Classes, KindName>>,
+  Assert<ArgsMatchFields<TinesCredentialArgs, typeof commonInputs>>,
+  Assert<None<Mismatches<{ [K in KindName]: ArgsMatchFields<ArgsOf<K>, Spec<K>["inputs"]> }>>>,
+  Assert<None<Mismatches<{ [K in KindName]: OutputsMatchFields<OutputsOf<K>, FieldNames<K>> }>>>,
+];

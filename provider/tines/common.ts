@@ -181,7 +181,10 @@ function commonRules(inputs: Inputs): CheckFailure[] {
  * A Tines mode's descriptor: the common fields with the mode's own. Typed with the tables' literal
  * types, so the classes' Args are checked against them at compile time (see resources.ts).
  */
-export type TinesSpec<OwnInputs extends FieldTable, OwnOutputs extends FieldTable> = CredentialSpec & {
+export type TinesSpec<OwnInputs extends FieldTable, OwnOutputs extends FieldTable> = Omit<
+  CredentialSpec,
+  "inputs" | "outputs"
+> & {
   /** The `mode` every request carries and every answer must have. */
   readonly mode: string;
   readonly inputs: typeof commonInputs & OwnInputs;
