@@ -76,7 +76,7 @@ const inputs = {
   },
   jwtPrivateKey: {
     description:
-      "The key tokens are signed with: a PEM private key for RS*, PS* (RSA) and ES* (EC, on the algorithm's curve), a shared secret for HS*.",
+      "The key tokens are signed with: a PEM private key for `RS*`, `PS*` (RSA) and `ES*` (EC, on the algorithm's curve), a shared secret for `HS*`.",
     api: "jwt_private_key",
     kind: "string",
     required: true,
