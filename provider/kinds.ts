@@ -81,6 +81,9 @@ export type KindName = keyof typeof KINDS;
 /** The kinds in registry order. */
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];
 
+/** A kind's descriptor as the lifecycle sees it (the registry's own type keeps the tables' literal types). */
+export const specOf = (kind: KindName): CredentialSpec => KINDS[kind].spec;
+
 /** The service a kind belongs to. */
 export const serviceOf = (kind: KindName): Service => KINDS[kind].token.split(":")[0] as Service;
 
