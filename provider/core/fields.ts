@@ -1,5 +1,6 @@
-// Field descriptors: each attribute of a credential states in one place its API name, its kind,
-// whether it is required, secret, or forces replacement, and any extra rule. Validation (check),
+// Field descriptors: each attribute of a credential states in one place its API name, its value
+// kind, whether it is required, secret, or forces replacement, any extra rule, and what it is (the
+// description the classes' JSDoc and the README's tables are made from). Validation (check),
 // comparison (diff), request bodies and response mapping are all driven from these tables.
 
 import { isLoopbackHost } from "./http";
@@ -14,17 +15,22 @@ export const PROVIDER_KEY = "__provider";
  * `id` / `idList`: integers naming a record (team, folder, credential, user), so positive; the
  * numeric string "42" is accepted and canonicalised to 42.
  */
-export type Kind =
+export type ValueKind =
   "string" | "id" | "seconds" | "boolean" | "stringList" | "idList" | "object" | "objectList" | "timestamp";
 
 export type Inputs = Record<string, unknown>;
 
 export interface Field {
+  /**
+   * What the field is, in a sentence or two, as a Terraform attribute's description: the one source
+   * of the classes' JSDoc and the README's input and output tables (`npm run docs` writes both).
+   */
+  description: string;
   /** Name in the service's API requests. Absent for provider-only inputs such as `adoptId`. */
   api?: string;
   /** Name in the service's responses when it differs from the request name (PascalCase in, snake_case out). */
   returnedAs?: string;
-  kind: Kind;
+  kind: ValueKind;
   required?: boolean;
   /** Never returned by the API, stored only as a Pulumi secret, redacted from every message. */
   secret?: boolean;
@@ -224,7 +230,7 @@ function checkItems(name: string, fields: FieldTable, items: Inputs[]) {
 }
 
 /** Equality as the user means it: timestamps by instant, lists as sets, objects by content. */
-export function sameValue(kind: Kind, a: unknown, b: unknown): boolean {
+export function sameValue(kind: ValueKind, a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || a === null || b === undefined || b === null) return false;
   if (kind === "timestamp" && typeof a === "string" && typeof b === "string") {

@@ -5,9 +5,11 @@
 import { expect } from "chai";
 import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as os from "os";
 import * as path from "path";
 import { Emulator, RequestLogEntry, startEmulator } from "../../emulator";
+import { KIND_NAMES, KINDS } from "../../provider/kinds";
 import { emulatorStackConfig, EngineHarness, installPackedPackage, UNKNOWN, UpResult } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -291,6 +293,27 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
       "credentials",
       "awsSecretAccessKey",
     ]);
+  });
+
+  it("resolves engine/<module> (the subpath existing state requires) to each kind's provider object", () => {
+    // The engine deletes with the provider stored in the old state, so the folder's former name must
+    // keep resolving in the installed package, to the same object the package exports today.
+    // The installed registry is loaded by its file path, not the package index, so this process does
+    // not load the program's own copy of the SDK.
+    const installed = createRequire(path.join(programDir, "program.js"));
+    const dist = path.join(programDir, "node_modules", "pulumi-api-credentials", "dist", "provider");
+    const registry = installed(path.join(dist, "kinds.js")) as { KINDS: typeof KINDS };
+    for (const kind of KIND_NAMES) {
+      const { module } = KINDS[kind];
+      const old = installed.resolve(`pulumi-api-credentials/engine/${module}`);
+      expect(old, kind).to.equal(path.join(dist, "providers", `${module}.js`));
+      expect(installed.resolve(`pulumi-api-credentials/providers/${module}`), kind).to.equal(old);
+      const provider = installed(old) as Record<string, unknown>;
+      expect(provider, kind).to.equal(registry.KINDS[kind].provider);
+      for (const hook of ["check", "diff", "create", "read", "update", "delete", "configure"]) {
+        expect(provider[hook], `${kind}.${hook}`).to.be.a("function");
+      }
+    }
   });
 
   it("a second up sends no HTTP request and changes nothing", async () => {

@@ -96,7 +96,10 @@ function notTheDefault(field: Field): unknown {
     stringList: ["a.example.com"],
     idList: [3],
     object: { k: "v" },
-    objectList: [{ options: { url: "https://b.example.com" } }, { options: { url: "https://c.example.com" } }],
+    objectList: [
+      { options: { url: "https://b.example.com" } },
+      { options: { url: "https://c.example.com" } },
+    ],
     timestamp: "2030-01-01T00:00:00Z",
   };
   return samples[field.kind];

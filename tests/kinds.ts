@@ -1,0 +1,120 @@
+// What the shared test suites and the bench need to know about each kind of the registry
+// (provider/kinds.ts), and nothing more: sample inputs. The unit suites (every lifecycle scenario,
+// the classes, the fuzz run), the registry test, the engine-path suite and the bench enumerate the
+// registry and take each kind's samples from here; adding a kind means adding its entry below, and
+// the compiler asks for it.
+import { generateKeyPairSync } from "crypto";
+import type { Inputs } from "../provider/core/fields";
+import type { KindName } from "../provider/kinds";
+import { keys } from "./keys";
+
+export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
+export const AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
+
+/**
+ * Gives a bench declaration's secret input: `value` as is, or a fresh random secret; either way
+ * registered for the bench's leak scan under the resource and field name.
+ */
+export type BenchSecret = (field: string, value?: string) => string;
+
+export interface KindSample {
+  /**
+   * Valid inputs, as check returns them, for the suites that run each scenario against every kind.
+   * Secret values are fixed strings the suites look for in messages and state.
+   */
+  inputs(): Inputs;
+  /** More valid declarations the class suite registers too: another spelling, optional fields. */
+  alsoValid?(): Inputs[];
+  /** Response fields the kind's answers add to its service's common ones (with documented values). */
+  answer?: Record<string, unknown>;
+  /** Valid inputs the seeded fuzz run starts from and mutates. */
+  fuzzStart(): Inputs;
+  /**
+   * The kind's own inputs in a bench program (the bench adds the service's common ones): resource
+   * number `i`, each secret from `secret`; `pem` asks for a PEM key where the kind takes one.
+   */
+  benchInputs(secret: BenchSecret, i: number, pem: boolean): Inputs;
+}
+
+const benchKeyId = (i: number) => `AKIABENCH${String(i).padStart(8, "0")}`;
+
+let es256: string | undefined;
+/** One EC P-256 private key (PEM) per run, for an ES256 JWT credential in the bench. */
+export function es256Key(): string {
+  es256 ??= generateKeyPairSync("ec", {
+    namedCurve: "prime256v1",
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  return es256;
+}
+
+let fuzzRsa: string | undefined;
+/** A small RSA key for the fuzz run's JWT starting point (generated once, fast). */
+function fuzzRsaKey(): string {
+  fuzzRsa ??= generateKeyPairSync("rsa", {
+    modulusLength: 1024,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  }).privateKey;
+  return fuzzRsa;
+}
+
+export const SAMPLES = {
+  tinesTextCredential: {
+    inputs: () => ({ name: "ci-token", teamId: 2, value: TEXT_VALUE }),
+    fuzzStart: () => ({ name: "fuzz", teamId: 1, value: "fuzz-value" }),
+    benchInputs: (secret) => ({ value: secret("value") }),
+  },
+  tinesJwtCredential: {
+    inputs: () => ({ name: "ci-token", teamId: 2, jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
+    alsoValid: () => [
+      {
+        name: "jwt",
+        teamId: 2,
+        jwtAlgorithm: "ES256",
+        jwtPrivateKey: keys().ecP256,
+        jwtPayload: { iss: "me" },
+      },
+    ],
+    fuzzStart: () => ({ name: "fuzz", teamId: 1, jwtAlgorithm: "RS256", jwtPrivateKey: fuzzRsaKey() }),
+    benchInputs: (secret, _i, pem) => ({
+      jwtAlgorithm: pem ? "ES256" : "HS256",
+      jwtPrivateKey: secret("jwtPrivateKey", pem ? es256Key() : undefined),
+      jwtPayload: { iss: "bench" },
+    }),
+  },
+  tinesAwsCredential: {
+    inputs: () => ({
+      name: "ci-token",
+      teamId: 2,
+      awsAuthenticationType: "KEY",
+      awsAccessKey: AWS_ACCESS_KEY_ID,
+      awsSecretKey: TINES_AWS_SECRET,
+    }),
+    answer: {
+      aws_assumed_role_external_id: "1e52dbcf-3621-4969-9bf6-3fd2699db84b",
+      use_static_external_id: false,
+      aws_authentication_type: "KEY",
+    },
+    fuzzStart: () => ({ name: "fuzz", teamId: 1, awsAuthenticationType: "INSTANCE_PROFILE" }),
+    benchInputs: (secret, i) => ({
+      awsAuthenticationType: "KEY",
+      awsAccessKey: benchKeyId(i),
+      awsSecretKey: secret("awsSecretKey"),
+    }),
+  },
+  twilioAwsCredential: {
+    inputs: () => ({ credentials: `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`, friendlyName: "ci" }),
+    alsoValid: () => [
+      { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: AWS_SECRET, friendlyName: "ci" },
+    ],
+    fuzzStart: () => ({ credentials: "AKIAFUZZ:fuzz-secret" }),
+    benchInputs: (secret, i) => ({ credentials: `${benchKeyId(i)}:${secret("credentials")}` }),
+  },
+} satisfies Record<KindName, KindSample>;
+
+/** A kind's sample, typed as the interface (optional parts included). */
+export const sampleOf = (kind: KindName): KindSample => SAMPLES[kind];
