@@ -5,7 +5,7 @@
 // the compiler asks for it.
 import { generateKeyPairSync } from "crypto";
 import type { Inputs } from "../provider/core/fields";
-import type { KindName } from "../provider/kinds";
+import { KindName, Service, serviceOf } from "../provider/kinds";
 import { keys } from "./keys";
 
 export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
@@ -14,8 +14,8 @@ export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
 
 /**
- * Gives a bench declaration's secret input: `value` as is, or a fresh random secret; either way
- * registered for the bench's leak scan under the resource and field name.
+ * Gives a declaration's secret input: `value` as is, or a fresh secret; either way registered (the
+ * bench's leak scan, a suite's list of secrets to look for) under the field's name.
  */
 export type BenchSecret = (field: string, value?: string) => string;
 
@@ -32,10 +32,11 @@ export interface KindSample {
   /** Valid inputs the seeded fuzz run starts from and mutates. */
   fuzzStart(): Inputs;
   /**
-   * The kind's own inputs in a bench program (the bench adds the service's common ones): resource
-   * number `i`, each secret from `secret`; `pem` asks for a PEM key where the kind takes one.
+   * The kind's own inputs in the engine-path suites and the bench (`declaration` adds the service's
+   * common ones): resource number `i`, each secret from `secret`; `pem` asks for a PEM key where the
+   * kind takes one.
    */
-  benchInputs(secret: BenchSecret, i: number, pem: boolean): Inputs;
+  ownInputs(secret: BenchSecret, i: number, pem: boolean): Inputs;
 }
 
 const benchKeyId = (i: number) => `AKIABENCH${String(i).padStart(8, "0")}`;
@@ -66,7 +67,7 @@ export const SAMPLES = {
   tinesTextCredential: {
     inputs: () => ({ name: "ci-token", teamId: 2, value: TEXT_VALUE }),
     fuzzStart: () => ({ name: "fuzz", teamId: 1, value: "fuzz-value" }),
-    benchInputs: (secret) => ({ value: secret("value") }),
+    ownInputs: (secret) => ({ value: secret("value") }),
   },
   tinesJwtCredential: {
     inputs: () => ({ name: "ci-token", teamId: 2, jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
@@ -80,7 +81,7 @@ export const SAMPLES = {
       },
     ],
     fuzzStart: () => ({ name: "fuzz", teamId: 1, jwtAlgorithm: "RS256", jwtPrivateKey: fuzzRsaKey() }),
-    benchInputs: (secret, _i, pem) => ({
+    ownInputs: (secret, _i, pem) => ({
       jwtAlgorithm: pem ? "ES256" : "HS256",
       jwtPrivateKey: secret("jwtPrivateKey", pem ? es256Key() : undefined),
       jwtPayload: { iss: "bench" },
@@ -100,7 +101,7 @@ export const SAMPLES = {
       aws_authentication_type: "KEY",
     },
     fuzzStart: () => ({ name: "fuzz", teamId: 1, awsAuthenticationType: "INSTANCE_PROFILE" }),
-    benchInputs: (secret, i) => ({
+    ownInputs: (secret, i) => ({
       awsAuthenticationType: "KEY",
       awsAccessKey: benchKeyId(i),
       awsSecretKey: secret("awsSecretKey"),
@@ -112,9 +113,27 @@ export const SAMPLES = {
       { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: AWS_SECRET, friendlyName: "ci" },
     ],
     fuzzStart: () => ({ credentials: "AKIAFUZZ:fuzz-secret" }),
-    benchInputs: (secret, i) => ({ credentials: `${benchKeyId(i)}:${secret("credentials")}` }),
+    ownInputs: (secret, i) => ({ credentials: `${benchKeyId(i)}:${secret("credentials")}` }),
   },
 } satisfies Record<KindName, KindSample>;
 
 /** A kind's sample, typed as the interface (optional parts included). */
 export const sampleOf = (kind: KindName): KindSample => SAMPLES[kind];
+
+/** What every credential of a service is declared with in the engine-path suites and the bench. */
+const SERVICE_INPUTS: Record<Service, (name: string, i: number) => Inputs> = {
+  tines: (name, i) => ({ name, teamId: 1 + (i % 3), description: "bench" }),
+  twilio: (name) => ({ friendlyName: name.slice(0, 64) }),
+};
+
+/** A whole declaration of resource number `i` of a kind: its service's common inputs and its own. */
+export function declaration(kind: KindName, name: string, secret: BenchSecret, i = 0, pem = false): Inputs {
+  return { ...SERVICE_INPUTS[serviceOf(kind)](name, i), ...sampleOf(kind).ownInputs(secret, i, pem) };
+}
+
+/** The same declaration with a change every kind applies in place: Tines description, Twilio name. */
+export function changedInPlace(kind: KindName, name: string, args: Inputs, suffix = "changed"): Inputs {
+  return serviceOf(kind) === "twilio"
+    ? { ...args, friendlyName: `${name}-${suffix}`.slice(0, 64) }
+    : { ...args, description: `bench ${suffix}` };
+}
