@@ -22,14 +22,17 @@ export type {
   FaultRule,
   RequestLogEntry,
   TinesAwsAuthenticationType,
+  TinesCredentialRequest,
   TinesMode,
+  TinesOauthGrantType,
+  TinesOauthPkceMethod,
   TinesOwner,
   TinesPutSemantics,
   TinesReadAccess,
   TinesRecord,
   TwilioRecord,
 } from "./types";
-export { TINES_BASE_PATH, TINES_PUT_SEMANTICS, TinesValidationError } from "./tines";
+export { TINES_BASE_PATH, TINES_MODES, TINES_PUT_SEMANTICS, TinesValidationError } from "./tines";
 export { TWILIO_BASE_PATH, TwilioApiError } from "./twilio";
 export { FAULT_KINDS, mulberry32 } from "./faults";
 export { MAX_LOG_ENTRIES } from "./log";

@@ -1,6 +1,7 @@
 // Tines `/api/v1/user_credentials` HTTP handler: auth, routing, body parsing, list paging.
 import { isPlainObject, mediaType, safeEqual, type ApiRequest, type ApiResponse } from "../http";
-import { TinesStore, tinesPublicView } from "./store";
+import { TINES_MODE_RULES } from "./modes";
+import { tinesPublicView, type TinesStore } from "./store";
 import { TinesValidationError, type TinesFieldError } from "./validation";
 
 export const TINES_BASE_PATH = "/api/v1/user_credentials";
@@ -69,7 +70,9 @@ export function handleTines(req: ApiRequest, ctx: TinesHandlerContext): ApiRespo
       const parsed = parseJsonBody(req);
       if ("response" in parsed) return parsed.response;
       try {
-        return { status: 201, body: tinesPublicView(store.create(parsed.body)) };
+        const rec = store.create(parsed.body);
+        const extra = TINES_MODE_RULES[rec.mode].createAnswer?.(rec, ctx.baseUrl);
+        return { status: 201, body: { ...extra, ...tinesPublicView(rec) } };
       } catch (err) {
         return validationResponse(err);
       }

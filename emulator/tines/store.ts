@@ -1,15 +1,11 @@
 // Tines record storage: ids, timestamps, PUT semantics, snapshots, and the API view of a record.
 import type { TinesPutSemantics, TinesRecord } from "../types";
-import {
-  TINES_INTERNAL_FIELDS,
-  TinesValidationError,
-  buildTinesContent,
-  type TinesRecordContent,
-} from "./validation";
+import { TINES_MODE_RULES, isHiddenField } from "./modes";
+import { TinesValidationError, buildTinesContent, type TinesRecordContent } from "./validation";
 
 export const TINES_PUT_SEMANTICS: readonly TinesPutSemantics[] = ["replace", "merge"];
 
-/** The API view of a record: documented field order, no secret or internal field. */
+/** The API view of a record: documented field order, no secret, write-only or internal field. */
 export function tinesPublicView(rec: TinesRecord): Record<string, unknown> {
   const ordered: Record<string, unknown> = {
     id: rec.id,
@@ -25,7 +21,7 @@ export function tinesPublicView(rec: TinesRecord): Record<string, unknown> {
     description: rec.description,
   };
   for (const [k, v] of Object.entries(rec)) {
-    if (!(k in ordered) && !TINES_INTERNAL_FIELDS.includes(k)) ordered[k] = v;
+    if (!(k in ordered) && !isHiddenField(rec.mode, k)) ordered[k] = v;
   }
   return structuredClone(ordered);
 }
@@ -90,15 +86,17 @@ export class TinesStore {
 
   /**
    * PUT (mode/team checks are the handler's): "replace" sends absent fields back to their default,
-   * "merge" keeps them. Throws TinesValidationError.
+   * "merge" keeps them. Either way a field the docs say a PUT resets when left out (the TTL) goes back
+   * to null. Throws TinesValidationError.
    */
   put(id: number, body: Record<string, unknown>): TinesRecord | undefined {
     const existing = this.records.get(id);
     if (!existing) return undefined;
-    const { errors, content } = buildTinesContent(
-      this.putSemantics === "merge" ? mergedInto(existing, body) : body,
-      { existing },
-    );
+    const merged = this.putSemantics === "merge" ? mergedInto(existing, body) : { ...body };
+    for (const [field, rules] of Object.entries(TINES_MODE_RULES[existing.mode].fields)) {
+      if (rules.nullWhenLeftOutOfPut && body[field] === undefined) merged[field] = null;
+    }
+    const { errors, content } = buildTinesContent(merged, { existing });
     if (!content) throw new TinesValidationError(errors);
     return this.store(existing, content);
   }
@@ -124,13 +122,13 @@ export class TinesStore {
     return structuredClone(rec);
   }
 
+  /** The record with its fields in API order, then the ones the API never returns. */
   private ordered(rec: TinesRecord): TinesRecord {
-    const view = tinesPublicView(rec) as unknown as TinesRecord;
-    for (const k of TINES_INTERNAL_FIELDS) {
-      const v = (rec as unknown as Record<string, unknown>)[k];
-      if (v !== undefined) (view as unknown as Record<string, unknown>)[k] = v;
+    const view = tinesPublicView(rec);
+    for (const [k, v] of Object.entries(rec)) {
+      if (!(k in view) && v !== undefined) view[k] = structuredClone(v);
     }
-    return view;
+    return view as unknown as TinesRecord;
   }
 
   remove(id: number): boolean {

@@ -1,39 +1,23 @@
-// Tines request validation: the field rules and how a request body becomes a stored record.
-import { randomUUID } from "node:crypto";
-import { isPlainObject } from "../http";
-import type {
-  TinesAwsAuthenticationType,
-  TinesMode,
-  TinesOwner,
-  TinesReadAccess,
-  TinesRecord,
-} from "../types";
+// Tines request validation: how a request body becomes a stored record. The common fields are here;
+// each mode's own fields are its entry in modes.ts.
+import type { TinesMode, TinesOwner, TinesReadAccess, TinesRecord } from "../types";
+import { TINES_MODE_RULES, TINES_MODES } from "./modes";
+import {
+  anyString,
+  boolean,
+  intArray,
+  isoOrNull,
+  nonEmptyString,
+  object,
+  oneOf,
+  parseIso8601,
+  positiveInt,
+  positiveIntOrNull,
+  stringArray,
+  type Rule,
+} from "./rules";
 
-export const TINES_MODES: readonly TinesMode[] = ["TEXT", "JWT", "AWS"];
 export const TINES_READ_ACCESS: readonly TinesReadAccess[] = ["TEAM", "GLOBAL", "SPECIFIC_TEAMS"];
-export const TINES_AWS_AUTH_TYPES: readonly TinesAwsAuthenticationType[] = [
-  "KEY",
-  "ROLE",
-  "INSTANCE_PROFILE",
-];
-export const TINES_JWT_ALGORITHMS: readonly string[] = [
-  "HS256",
-  "HS384",
-  "HS512",
-  "RS256",
-  "RS384",
-  "RS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "PS256",
-  "PS384",
-  "PS512",
-];
-/** Inputs the API accepts but never returns. */
-export const TINES_SECRET_FIELDS = ["value", "jwt_private_key", "aws_secret_key"] as const;
-/** Kept in the store, never returned by the API. */
-export const TINES_INTERNAL_FIELDS: readonly string[] = [...TINES_SECRET_FIELDS, "live_credential_id"];
 
 export const TINES_OWNER: TinesOwner = {
   user_id: 1,
@@ -59,54 +43,6 @@ export function tinesSlug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "_");
 }
 
-// ---- field rules: each returns a problem description, or undefined when the value is fine ----
-
-type Rule = (v: unknown) => string | undefined;
-
-const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
-const nonEmptyString: Rule = (v) =>
-  typeof v === "string" && v.trim() !== "" ? undefined : "must be a non-empty string";
-const nonEmptyStringOrNull: Rule = (v) => (v === null ? undefined : nonEmptyString(v));
-const anyString: Rule = (v) => (typeof v === "string" ? undefined : "must be a string");
-const positiveInt: Rule = (v) => (isInt(v) && v > 0 ? undefined : "must be a positive integer");
-const positiveIntOrNull: Rule = (v) => (v === null ? undefined : positiveInt(v));
-const boolean: Rule = (v) => (typeof v === "boolean" ? undefined : "must be a boolean");
-const object: Rule = (v) => (isPlainObject(v) ? undefined : "must be a JSON object");
-const stringArray: Rule = (v) =>
-  Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : "must be an array of strings";
-const intArray: Rule = (v) =>
-  Array.isArray(v) && v.every((x) => isInt(x)) ? undefined : "must be an array of integers";
-const oneOf =
-  (values: readonly string[]): Rule =>
-  (v) =>
-    typeof v === "string" && values.includes(v) ? undefined : `must be one of ${values.join(", ")}`;
-
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** Parses an ISO 8601 date or date-time (no offset means UTC) into a Date, or undefined. */
-export function parseIso8601(v: string): Date | undefined {
-  const m = ISO_8601.exec(v);
-  if (!m) return undefined;
-  let text = v;
-  if (m[4] !== undefined && m[7] === undefined) text += "Z";
-  else if (m[7] !== undefined && /^[+-]\d{4}$/.test(m[7]))
-    text = text.slice(0, -5) + m[7].slice(0, 3) + ":" + m[7].slice(3);
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) return undefined;
-  // Reject impossible calendar dates (e.g. 2026-02-30) that Date silently rolls over.
-  if (m[7] === undefined || /^z$/i.test(m[7])) {
-    const iso = d.toISOString();
-    if (iso.slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}`) return undefined;
-  }
-  return d;
-}
-
-const isoOrNull: Rule = (v) =>
-  v === null || (typeof v === "string" && parseIso8601(v) !== undefined)
-    ? undefined
-    : "must be an ISO 8601 timestamp or null";
-
 // ---- building a record from a request body ----
 
 export type TinesRecordContent = Omit<TinesRecord, "id" | "created_at" | "updated_at">;
@@ -121,8 +57,8 @@ export interface BuildContext {
 /**
  * Validates a body and builds the stored content. Create semantics without `existing`; with
  * `existing`, replace semantics: fields with a documented default go back to it when absent, while
- * secrets and fields without a default (`name`, `jwt_algorithm`, `aws_authentication_type`,
- * `aws_access_key`, `aws_assumed_role_arn`, `team_id`) keep their current value.
+ * secrets and fields without a default (`name`, `team_id`, and the mode fields modes.ts marks
+ * `required` or `initially`) keep their current value.
  */
 export function buildTinesContent(
   body: Record<string, unknown>,
@@ -132,7 +68,9 @@ export function buildTinesContent(
   const failed = new Set<string>();
   const fail = (field: string, problem: string) => {
     failed.add(field);
-    errors.push({ message: `${field} ${problem}`, details: `Invalid parameter: ${field}` });
+    // A problem starting with "[" names a place inside the value: "credential_requests[1].options ...".
+    const message = problem.startsWith("[") ? `${field}${problem}` : `${field} ${problem}`;
+    errors.push({ message, details: `Invalid parameter: ${field}` });
   };
   const has = (field: string) => body[field] !== undefined;
   function take<T>(field: string, rule: Rule, fallback: () => T): T {
@@ -159,7 +97,7 @@ export function buildTinesContent(
   else if (typeof body.mode === "string" && (TINES_MODES as readonly string[]).includes(body.mode)) {
     mode = body.mode as TinesMode;
   } else {
-    fail("mode", `must be one of ${TINES_MODES.join(", ")} (other modes are not supported)`);
+    fail("mode", `must be one of ${TINES_MODES.join(", ")}`);
   }
 
   const name = required<string>("name", nonEmptyString, existing?.name);
@@ -207,64 +145,7 @@ export function buildTinesContent(
   const expiryNotifications = take<boolean>("expiry_notifications_enabled", boolean, () => false);
   const recipients = take<number[]>("credential_notification_recipient_user_ids", intArray, () => []);
 
-  const modeFields: Partial<TinesRecord> = {};
-  const secrets: Partial<TinesRecord> = {};
-  if (mode === "TEXT") {
-    const value = required<string>("value", nonEmptyString, existing?.value);
-    if (value !== undefined) secrets.value = value;
-  } else if (mode === "JWT") {
-    modeFields.jwt_algorithm = required<string>(
-      "jwt_algorithm",
-      oneOf(TINES_JWT_ALGORITHMS),
-      existing?.jwt_algorithm,
-    );
-    modeFields.jwt_payload = take<Record<string, unknown>>("jwt_payload", object, () => ({}));
-    modeFields.jwt_auto_generate_time_claims = take<boolean>(
-      "jwt_auto_generate_time_claims",
-      boolean,
-      () => false,
-    );
-    const key = required<string>("jwt_private_key", nonEmptyString, existing?.jwt_private_key);
-    if (key !== undefined) secrets.jwt_private_key = key;
-  } else if (mode === "AWS") {
-    const authType = required<TinesAwsAuthenticationType>(
-      "aws_authentication_type",
-      oneOf(TINES_AWS_AUTH_TYPES),
-      existing?.aws_authentication_type,
-    );
-    const accessKey = take<string | null>(
-      "aws_access_key",
-      nonEmptyStringOrNull,
-      () => existing?.aws_access_key ?? null,
-    );
-    const roleArn = take<string | null>(
-      "aws_assumed_role_arn",
-      nonEmptyStringOrNull,
-      () => existing?.aws_assumed_role_arn ?? null,
-    );
-    const secretKey = take<string | undefined>(
-      "aws_secret_key",
-      nonEmptyString,
-      () => existing?.aws_secret_key,
-    );
-    if (authType === "ROLE" && roleArn === null && !failed.has("aws_assumed_role_arn")) {
-      fail("aws_assumed_role_arn", "is required when aws_authentication_type is ROLE");
-    }
-    if (authType === "KEY") {
-      if (accessKey === null && !failed.has("aws_access_key")) {
-        fail("aws_access_key", "is required when aws_authentication_type is KEY");
-      }
-      if (secretKey === undefined && !failed.has("aws_secret_key")) {
-        fail("aws_secret_key", "is required when aws_authentication_type is KEY");
-      }
-    }
-    modeFields.aws_authentication_type = authType;
-    modeFields.aws_access_key = accessKey;
-    modeFields.aws_assumed_role_arn = roleArn;
-    modeFields.use_static_external_id = take<boolean>("use_static_external_id", boolean, () => false);
-    modeFields.aws_assumed_role_external_id = existing?.aws_assumed_role_external_id ?? randomUUID();
-    if (secretKey !== undefined) secrets.aws_secret_key = secretKey;
-  }
+  const modeValues = mode === undefined ? {} : modeContent(mode, take, required, fail, failed, existing);
 
   if (errors.length > 0 || mode === undefined || name === undefined || teamId === undefined) {
     return { errors };
@@ -286,9 +167,37 @@ export function buildTinesContent(
     expires_at: expiresAt,
     expiry_notifications_enabled: expiryNotifications,
     credential_notification_recipient_user_ids: recipients,
-    ...modeFields,
-    ...secrets,
+    ...modeValues,
   };
   if (liveCredentialId !== undefined) content.live_credential_id = liveCredentialId;
   return { errors, content };
+}
+
+type Take = <T>(field: string, rule: Rule, fallback: () => T) => T;
+type Required = <T>(field: string, rule: Rule, kept: T | undefined) => T | undefined;
+
+/** The mode's own fields, by its entry in modes.ts: each field's rule, then the rules across fields. */
+function modeContent(
+  mode: TinesMode,
+  take: Take,
+  required: Required,
+  fail: (field: string, problem: string) => void,
+  failed: ReadonlySet<string>,
+  existing: TinesRecord | undefined,
+): Partial<TinesRecord> {
+  const rules = TINES_MODE_RULES[mode];
+  const current = existing as Record<string, unknown> | undefined;
+  const values: Record<string, unknown> = {};
+  for (const [field, { rule, absent }] of Object.entries(rules.fields)) {
+    const kept = current?.[field];
+    const value =
+      "required" in absent
+        ? required(field, rule, kept)
+        : "default" in absent
+          ? take(field, rule, absent.default)
+          : take(field, rule, () => (kept === undefined ? absent.initially : kept));
+    if (value !== undefined) values[field] = value;
+  }
+  rules.check?.(values, fail, failed);
+  return { ...values, ...rules.derived?.(existing) } as Partial<TinesRecord>;
 }
