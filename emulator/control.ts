@@ -2,6 +2,7 @@
 // for tests and tooling in another process. Loopback only, no auth.
 import type { IncomingMessage } from "node:http";
 import type { FaultInjector } from "./faults";
+import type { RateLimiter, RateLimits } from "./limits";
 import { isLoopbackHost, isPlainObject, mediaType, type ApiRequest, type ApiResponse } from "./http";
 import type { RequestLog } from "./log";
 import type { EmulatedService } from "./services/service";
@@ -12,6 +13,7 @@ export const CONTROL_BASE_PATH = "/_emulator";
 export interface ControlApiContext {
   services: readonly EmulatedService[];
   faults: FaultInjector;
+  limiter: RateLimiter;
   log: RequestLog;
   baseUrl: () => string;
   reset: () => void;
@@ -59,7 +61,7 @@ function controlJson(req: ApiRequest): Record<string, unknown> {
 }
 
 export function createControlApi(ctx: ControlApiContext): (req: ApiRequest) => ApiResponse {
-  const { services, faults, log } = ctx;
+  const { services, faults, limiter, log } = ctx;
 
   const state = () => ({
     url: ctx.baseUrl(),
@@ -101,6 +103,26 @@ export function createControlApi(ctx: ControlApiContext): (req: ApiRequest) => A
       "DELETE /faults",
       () => {
         faults.clear();
+        return { status: 204 };
+      },
+    ],
+    ["GET /limits", () => ({ status: 200, body: limiter.status() })],
+    [
+      "PUT /limits",
+      (req) => {
+        try {
+          limiter.set(controlJson(req) as RateLimits);
+        } catch (err) {
+          if (err instanceof TypeError) throw new ControlError(400, err.message);
+          throw err;
+        }
+        return { status: 200, body: limiter.status() };
+      },
+    ],
+    [
+      "DELETE /limits",
+      () => {
+        limiter.set({});
         return { status: 204 };
       },
     ],

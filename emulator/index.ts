@@ -6,6 +6,7 @@
 // This file puts them together and is the package's "./emulator" export.
 import { createControlApi, CONTROL_BASE_PATH } from "./control";
 import { FaultInjector } from "./faults";
+import { RateLimiter } from "./limits";
 import { RequestLog } from "./log";
 import { resolveOptions } from "./options";
 import { EmulatorServer } from "./server";
@@ -32,6 +33,7 @@ export type {
   TinesRecord,
   TwilioRecord,
 } from "./types";
+export type { RateLimits, RateLimitStatus, TinesRateLimit, TwilioConcurrencyLimit } from "./limits";
 export { TINES_BASE_PATH, TINES_MODES, TINES_PUT_SEMANTICS, TinesValidationError } from "./tines";
 export { TWILIO_BASE_PATH, TwilioApiError } from "./twilio";
 export { FAULT_KINDS, mulberry32 } from "./faults";
@@ -76,15 +78,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const services = [tines, twilio] as const;
   const faults = new FaultInjector(settings.seed);
   const log = new RequestLog(settings.onRequest);
+  const limiter = new RateLimiter(settings.rateLimits);
   const reset = () => {
     for (const service of services) service.clear();
     faults.clear();
     faults.reseed();
     log.clear();
+    limiter.set(settings.rateLimits);
     persist();
   };
-  const control = createControlApi({ services, faults, log, baseUrl: () => baseUrl, reset });
-  const server = new EmulatorServer({ services, control, faults, log });
+  const control = createControlApi({ services, faults, limiter, log, baseUrl: () => baseUrl, reset });
+  const server = new EmulatorServer({
+    services,
+    control,
+    faults,
+    limiter,
+    log,
+    latencyMs: settings.latencyMs,
+  });
 
   const address = await server.listen(settings.port, settings.host);
   const hostForUrl =
@@ -139,6 +150,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faults.add(rule);
     },
     clearFaults: () => faults.clear(),
+    setRateLimits: (limits) => limiter.set(limits),
+    rateLimits: () => limiter.status(),
     reset,
     stop: () => server.stop(),
   };

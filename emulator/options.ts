@@ -1,5 +1,6 @@
 // EmulatorOptions: the defaults and the checks that refuse a bad option before anything listens.
 import { isLoopbackHost } from "./http";
+import { validateRateLimits } from "./limits";
 import { TINES_PUT_SEMANTICS } from "./tines";
 import { TWILIO_ACCOUNT_SID_RE, TWILIO_API_KEY_RE } from "./twilio";
 import type { Emulator, EmulatorOptions } from "./types";
@@ -9,7 +10,12 @@ export const DEFAULT_TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000001";
 export const DEFAULT_TWILIO_AUTH_TOKEN = "emulator-twilio-token";
 export const DEFAULT_SEED = 1;
 
-export type ResolvedOptions = Emulator["settings"] & { port: number; host: string; seed: number };
+export type ResolvedOptions = Emulator["settings"] & {
+  port: number;
+  host: string;
+  seed: number;
+  latencyMs: number;
+};
 
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const port = options.port ?? 0;
@@ -56,6 +62,16 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const seed = options.seed ?? DEFAULT_SEED;
   if (typeof seed !== "number" || !Number.isFinite(seed))
     throw new TypeError("emulator: seed must be a number");
+  let rateLimits;
+  try {
+    rateLimits = validateRateLimits(options.rateLimits);
+  } catch (err) {
+    throw new TypeError(`emulator: ${(err as Error).message}`, { cause: err });
+  }
+  const latencyMs = options.latencyMs ?? 0;
+  if (!Number.isInteger(latencyMs) || latencyMs < 0) {
+    throw new TypeError("emulator: latencyMs must be a non-negative integer");
+  }
   return {
     ...options,
     port,
@@ -66,5 +82,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     twilioSubaccounts,
     tinesPut,
     seed,
+    rateLimits,
+    latencyMs,
   };
 }

@@ -1,5 +1,5 @@
 // The HTTP server both APIs and the control API share: it routes each request to the control API or a
-// service, applies injected faults, reads the body, and records the request in the log.
+// service, applies injected faults and rate limits, reads the body, and records the request in the log.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { controlAllowed, isControlPath } from "./control";
@@ -12,9 +12,10 @@ import {
   type ApiRequest,
   type ApiResponse,
 } from "./http";
+import type { RateLimiter } from "./limits";
 import type { RequestLog } from "./log";
 import type { EmulatedService, ServerStatus } from "./services/service";
-import type { EchoFaultKind, FaultKind, FaultRule } from "./types";
+import type { EchoFaultKind, FaultKind, FaultRule, RequestLogEntry } from "./types";
 
 /** Faults answered in the service's error form, without the service processing the request. */
 const ANSWERING_FAULTS: ReadonlySet<FaultKind> = new Set(["429", "500", "502", "503"]);
@@ -24,7 +25,10 @@ export interface ServerContext {
   services: readonly EmulatedService[];
   control: (req: ApiRequest) => ApiResponse;
   faults: FaultInjector;
+  limiter: RateLimiter;
   log: RequestLog;
+  /** Each API request waits this long before it is processed (0: none). */
+  latencyMs: number;
 }
 
 export class EmulatorServer {
@@ -100,14 +104,17 @@ export class EmulatorServer {
     const path = normalizePath(url.pathname);
     const target = this.route(path);
     const service = target === "control" ? undefined : target;
-    const finish = (status: number, fault?: FaultKind) => {
+    const finish = (status: number, fault?: FaultKind, rateLimited = false) => {
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      const name = service?.name ?? "control";
-      this.ctx.log.record(
-        fault === undefined
-          ? { service: name, method, path, status, durationMs }
-          : { service: name, method, path, status, fault, durationMs },
-      );
+      const entry: Omit<RequestLogEntry, "durationMs"> = {
+        service: service?.name ?? "control",
+        method,
+        path,
+        status,
+      };
+      if (fault !== undefined) entry.fault = fault;
+      if (rateLimited) entry.rateLimited = true;
+      this.ctx.log.record({ ...entry, durationMs });
     };
     /** An error answer in the form of whoever the request was for. */
     const errorResponse = (status: ServerStatus, message: string): ApiResponse =>
@@ -129,56 +136,79 @@ export class EmulatorServer {
       finish(0, rule.fault);
       return;
     }
-    let body: Buffer;
+    const answeredByFault =
+      rule !== undefined &&
+      (ANSWERING_FAULTS.has(rule.fault) || (ECHO_FAULT_KINDS as readonly string[]).includes(rule.fault));
+    // Admitted on arrival, so a request counts as in flight until it is finished. A request a fault
+    // answers never reaches the service: it takes no token and no place.
+    const admission =
+      service && !answeredByFault
+        ? this.ctx.limiter.admit(service.name, service.credentialOf(req.headers))
+        : undefined;
+    const limited = service !== undefined && !answeredByFault && admission === undefined;
     try {
-      body = await readBody(req);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        res.setHeader("Connection", "close");
-        sendResponse(res, errorResponse(413, "Request body too large"));
-        finish(413, rule?.fault);
-      } else {
-        finish(0, rule?.fault);
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) {
+          res.setHeader("Connection", "close");
+          sendResponse(res, errorResponse(413, "Request body too large"));
+          finish(413, rule?.fault);
+        } else {
+          finish(0, rule?.fault);
+        }
+        return;
       }
-      return;
-    }
-    if (service && rule && ANSWERING_FAULTS.has(rule.fault)) {
-      const headers: Record<string, string> = {};
-      if (rule.retryAfterSeconds !== undefined && (rule.fault === "429" || rule.fault === "503")) {
-        headers["Retry-After"] = String(rule.retryAfterSeconds);
+      if (service && rule && ANSWERING_FAULTS.has(rule.fault)) {
+        const headers: Record<string, string> = {};
+        if (rule.retryAfterSeconds !== undefined && (rule.fault === "429" || rule.fault === "503")) {
+          headers["Retry-After"] = String(rule.retryAfterSeconds);
+        }
+        const response = service.errorResponse(Number(rule.fault) as ServerStatus, headers);
+        sendResponse(res, response);
+        finish(response.status, rule.fault);
+        return;
       }
-      const response = service.errorResponse(Number(rule.fault) as ServerStatus, headers);
-      sendResponse(res, response);
-      finish(response.status, rule.fault);
-      return;
-    }
-    if (service && rule && (ECHO_FAULT_KINDS as readonly string[]).includes(rule.fault)) {
-      const response = echoResponse(service.name, rule.fault as EchoFaultKind, body);
-      sendResponse(res, response);
-      finish(response.status, rule.fault);
-      return;
-    }
-    if (rule?.fault === "slow") await this.delay(rule.delayMs ?? 0);
-    if (this.stopped) return;
-
-    const request: ApiRequest = { method, path, query: url.searchParams, headers: req.headers, body };
-    let response: ApiResponse;
-    try {
-      response = service ? service.handle(request) : this.ctx.control(request);
-    } catch (err) {
-      process.stderr.write(`credentials-emulator: internal error: ${(err as Error).stack ?? String(err)}\n`);
-      response = errorResponse(500, "Internal Server Error");
-    }
-    if (rule?.fault === "reset-after") {
-      dropConnection();
-      finish(response.status, rule.fault);
-      return;
-    }
-    if (rule?.fault === "late-answer") {
-      await this.delay(rule.delayMs ?? 0);
+      if (service && rule && (ECHO_FAULT_KINDS as readonly string[]).includes(rule.fault)) {
+        const response = echoResponse(service.name, rule.fault as EchoFaultKind, body);
+        sendResponse(res, response);
+        finish(response.status, rule.fault);
+        return;
+      }
+      if (service && limited) {
+        // Tines answers its rate limit without Retry-After; Twilio with code 20429.
+        sendResponse(res, service.errorResponse(429));
+        finish(429, undefined, true);
+        return;
+      }
+      if (rule?.fault === "slow") await this.delay(rule.delayMs ?? 0);
+      if (service && this.ctx.latencyMs > 0) await this.delay(this.ctx.latencyMs);
       if (this.stopped) return;
+
+      const request: ApiRequest = { method, path, query: url.searchParams, headers: req.headers, body };
+      let response: ApiResponse;
+      try {
+        response = service ? service.handle(request) : this.ctx.control(request);
+      } catch (err) {
+        process.stderr.write(
+          `credentials-emulator: internal error: ${(err as Error).stack ?? String(err)}\n`,
+        );
+        response = errorResponse(500, "Internal Server Error");
+      }
+      if (rule?.fault === "reset-after") {
+        dropConnection();
+        finish(response.status, rule.fault);
+        return;
+      }
+      if (rule?.fault === "late-answer") {
+        await this.delay(rule.delayMs ?? 0);
+        if (this.stopped) return;
+      }
+      sendResponse(res, response);
+      finish(response.status, rule?.fault);
+    } finally {
+      admission?.release();
     }
-    sendResponse(res, response);
-    finish(response.status, rule?.fault);
   }
 }

@@ -1,4 +1,5 @@
 // Public types of the local Tines + Twilio credentials API emulator.
+import type { RateLimitStatus, RateLimits } from "./limits";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks an ephemeral port. */
@@ -29,6 +30,13 @@ export interface EmulatorOptions {
   tinesPut?: TinesPutSemantics;
   /** Called with a copy of each log entry as it is recorded (e.g. to print a request trace). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Rate limits to enforce, per credential, each answered as its service does (see README "Rate
+   * limits"): `{ tines: { requestsPerMinute, burst? }, twilio: { maxConcurrent } }`. Default: none.
+   */
+  rateLimits?: RateLimits;
+  /** Hold every API request this long before processing it (a service's own response time); default 0. */
+  latencyMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -40,6 +48,8 @@ export interface RequestLogEntry {
   status: number;
   /** The fault kind applied to this request, if any. */
   fault?: string;
+  /** Answered 429 by an enforced rate limit (`rateLimits`), not by a fault. */
+  rateLimited?: true;
   durationMs: number;
 }
 
@@ -192,7 +202,11 @@ export interface Emulator {
   };
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
-  /** Empty both stores, the log and the faults; re-seed the fault PRNG. */
+  /** Replaces the enforced limits (a service left out has none) and starts afresh: full buckets, zero counts. */
+  setRateLimits(limits: RateLimits): void;
+  /** The limits in force and what they did: 429s answered and the most requests in flight, per service. */
+  rateLimits(): RateLimitStatus;
+  /** Empty both stores, the log and the faults; re-seed the fault PRNG; the rate limits back to the options', counts zeroed. */
   reset(): void;
   /** Close the server and every keep-alive socket. */
   stop(): Promise<void>;

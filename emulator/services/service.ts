@@ -1,6 +1,7 @@
 // What the server and the control API need from an emulated service. Each service (services/tines.ts,
 // services/twilio.ts) binds its store and handler to this shape, so neither the server nor the control
 // API names a service.
+import type { IncomingHttpHeaders } from "node:http";
 import type { ApiRequest, ApiResponse } from "../http";
 
 export type ServiceName = "tines" | "twilio";
@@ -15,6 +16,8 @@ export interface EmulatedService {
   readonly name: ServiceName;
   /** Whether a request path is this service's (asked in order; the last service takes every other path). */
   owns(path: string): boolean;
+  /** The credential a request presents (API key, login), right or wrong: what a rate limit counts by. */
+  credentialOf(headers: IncomingHttpHeaders): string;
   /** Processes an API request, auth included. */
   handle(req: ApiRequest): ApiResponse;
   /** This service's error answer for a status the server gives without the service processing the request. */

@@ -1,5 +1,6 @@
 // The Tines user-credentials API as an emulated service: requests under /api, its error form, and the
 // control API's out-of-band changes.
+import type { IncomingHttpHeaders } from "node:http";
 import type { ApiResponse } from "../http";
 import { TinesStore, TinesValidationError, handleTines, tinesErrorResponse, tinesPublicView } from "../tines";
 import type { TinesPutSemantics } from "../types";
@@ -31,6 +32,14 @@ export class TinesService implements EmulatedService {
 
   owns(path: string): boolean {
     return path === "/api" || path.startsWith("/api/");
+  }
+
+  /** The bearer token, else the X-User-Token header (Tines limits per token). */
+  credentialOf(headers: IncomingHttpHeaders): string {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization?.trim() ?? "");
+    if (bearer) return bearer[1];
+    const token = headers["x-user-token"];
+    return typeof token === "string" ? token.trim() : "";
   }
 
   handle(req: Parameters<EmulatedService["handle"]>[0]): ApiResponse {

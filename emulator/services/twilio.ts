@@ -1,5 +1,6 @@
 // The Twilio Credentials/AWS API as an emulated service: every path outside /api and /_emulator, its
 // error form, and the control API's out-of-band changes.
+import type { IncomingHttpHeaders } from "node:http";
 import type { ApiRequest, ApiResponse } from "../http";
 import { TwilioApiError, TwilioStore, handleTwilio, twilioErrorResponse, twilioPublicView } from "../twilio";
 import type { ControlBody, EmulatedService, ServerStatus } from "./service";
@@ -42,6 +43,14 @@ export class TwilioService implements EmulatedService {
   /** Twilio takes every path the services before it leave (its 404 is the emulator's default one). */
   owns(): boolean {
     return true;
+  }
+
+  /** The basic-auth login (account SID or API key SID): Twilio counts requests in flight per account. */
+  credentialOf(headers: IncomingHttpHeaders): string {
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(headers.authorization?.trim() ?? "");
+    if (!basic) return "";
+    const login = Buffer.from(basic[1], "base64").toString("utf8");
+    return login.slice(0, Math.max(0, login.indexOf(":")));
   }
 
   handle(req: ApiRequest): ApiResponse {
