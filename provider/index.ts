@@ -3,24 +3,8 @@
 import type { CredentialProvider } from "./core/lifecycle";
 import { KIND_NAMES, KindName, KINDS } from "./kinds";
 
-export {
-  AwsAuthenticationType,
-  JwtAlgorithm,
-  OauthGrantType,
-  OauthPkceCodeChallengeMethod,
-  ReadAccess,
-  TinesAwsCredential,
-  TinesAwsCredentialArgs,
-  TinesCredentialArgs,
-  TinesJwtCredential,
-  TinesJwtCredentialArgs,
-  TinesOauthCredential,
-  TinesOauthCredentialArgs,
-  TinesTextCredential,
-  TinesTextCredentialArgs,
-  TwilioAwsCredential,
-  TwilioAwsCredentialArgs,
-} from "./resources";
+// Every class, its Args and the enumerated value types (a new kind needs no edit here).
+export * from "./resources";
 export type { CredentialProvider } from "./core/lifecycle";
 export type { ConfigureRequest } from "./core/config";
 
