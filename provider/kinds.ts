@@ -16,10 +16,12 @@ import type { CredentialProvider } from "./core/lifecycle";
 import type { CredentialSpec } from "./core/spec";
 import tinesAwsProvider = require("./providers/tinesAws");
 import tinesJwtProvider = require("./providers/tinesJwt");
+import tinesOauthProvider = require("./providers/tinesOauth");
 import tinesTextProvider = require("./providers/tinesText");
 import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
 import { tinesJwtSpec } from "./tines/jwt";
+import { tinesOauthSpec } from "./tines/oauth";
 import { tinesTextSpec } from "./tines/text";
 import { twilioAwsSpec } from "./twilio/aws";
 
@@ -67,6 +69,13 @@ export const KINDS = {
     module: "tinesAws",
     className: "TinesAwsCredential",
     token: "tines:AwsCredential",
+  },
+  tinesOauthCredential: {
+    spec: tinesOauthSpec,
+    provider: tinesOauthProvider,
+    module: "tinesOauth",
+    className: "TinesOauthCredential",
+    token: "tines:OauthCredential",
   },
   twilioAwsCredential: {
     spec: twilioAwsSpec,

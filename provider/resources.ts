@@ -18,6 +18,10 @@ type Spec<K extends KindName> = (typeof KINDS)[K]["spec"];
 export type ReadAccess = OneOf<typeof commonInputs.readAccess>;
 export type JwtAlgorithm = OneOf<Spec<"tinesJwtCredential">["inputs"]["jwtAlgorithm"]>;
 export type AwsAuthenticationType = OneOf<Spec<"tinesAwsCredential">["inputs"]["awsAuthenticationType"]>;
+export type OauthGrantType = OneOf<Spec<"tinesOauthCredential">["inputs"]["oauthGrantType"]>;
+export type OauthPkceCodeChallengeMethod = OneOf<
+  Spec<"tinesOauthCredential">["inputs"]["oauthPkceCodeChallengeMethod"]
+>;
 
 /**
  * A fresh props object for `dynamic.Resource` (which mutates what it is given): every input, with
@@ -157,6 +161,43 @@ export interface TinesAwsCredentialArgs extends TinesCredentialArgs {
    * Whether the credential uses its team's static external ID instead of one of its own. Default: `false`.
    */
   useStaticExternalId?: In<boolean>;
+}
+
+export interface TinesOauthCredentialArgs extends TinesCredentialArgs {
+  /**
+   * The provider's authorization URL (`https://`). Required with `authorization_code`. Write-only: no answer
+   * carries it, so state keeps the declared value.
+   */
+  oauthUrl?: In<string>;
+  /**
+   * The provider's token URL (`https://`). Write-only: no answer carries it, so state keeps the declared
+   * value.
+   */
+  oauthTokenUrl: In<string>;
+  /**
+   * The client id of the app registered with the provider. Write-only: no answer carries it, so state keeps
+   * the declared value.
+   */
+  oauthClientId: In<string>;
+  /**
+   * The client secret of that app. Secret: kept in state only encrypted, never read back from the service.
+   */
+  oauthClientSecret: In<string>;
+  /**
+   * The scope or scopes to request, as the provider expects them. Write-only: no answer carries it, so state
+   * keeps the declared value.
+   */
+  oauthScope: In<string>;
+  /**
+   * `client_credentials` (unattended) or `authorization_code` (a person approves access at `redirectUrl`
+   * after create). Write-only: no answer carries it, so state keeps the declared value.
+   */
+  oauthGrantType: In<OauthGrantType>;
+  /**
+   * The PKCE code challenge method, `S256` or `plain`; unset, no PKCE. Write-only: no answer carries it, so
+   * state keeps the declared value. Default: `null`.
+   */
+  oauthPkceCodeChallengeMethod?: In<OauthPkceCodeChallengeMethod>;
 }
 
 export interface TwilioAwsCredentialArgs {
@@ -371,12 +412,59 @@ export class TwilioAwsCredential extends CredentialResource {
   }
 }
 
+export class TinesOauthCredential extends TinesCredentialBase {
+  /**
+   * The provider's authorization URL (`https://`). Required with `authorization_code`. Write-only: no answer
+   * carries it, so state keeps the declared value.
+   */
+  declare readonly oauthUrl: Out<string | undefined>;
+  /**
+   * The provider's token URL (`https://`). Write-only: no answer carries it, so state keeps the declared
+   * value.
+   */
+  declare readonly oauthTokenUrl: Out<string>;
+  /**
+   * The client id of the app registered with the provider. Write-only: no answer carries it, so state keeps
+   * the declared value.
+   */
+  declare readonly oauthClientId: Out<string>;
+  /**
+   * The client secret of that app. Secret: kept in state only encrypted, never read back from the service.
+   */
+  declare readonly oauthClientSecret: Out<string>;
+  /**
+   * The scope or scopes to request, as the provider expects them. Write-only: no answer carries it, so state
+   * keeps the declared value.
+   */
+  declare readonly oauthScope: Out<string>;
+  /**
+   * `client_credentials` (unattended) or `authorization_code` (a person approves access at `redirectUrl`
+   * after create). Write-only: no answer carries it, so state keeps the declared value.
+   */
+  declare readonly oauthGrantType: Out<string>;
+  /**
+   * The PKCE code challenge method, `S256` or `plain`; unset, no PKCE. Write-only: no answer carries it, so
+   * state keeps the declared value. Default: `null`.
+   */
+  declare readonly oauthPkceCodeChallengeMethod: Out<string | null | undefined>;
+  /**
+   * Where a person approves access for an `authorization_code` grant, when the create answers one; until then
+   * the credential gets no token.
+   */
+  declare readonly redirectUrl: Out<string | undefined>;
+
+  constructor(name: string, args: TinesOauthCredentialArgs, opts?: pulumi.CustomResourceOptions) {
+    super(KINDS.tinesOauthCredential, name, args, opts);
+  }
+}
+
 /** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
 interface Classes {
   tinesTextCredential: typeof TinesTextCredential;
   tinesJwtCredential: typeof TinesJwtCredential;
   tinesAwsCredential: typeof TinesAwsCredential;
   twilioAwsCredential: typeof TwilioAwsCredential;
+  tinesOauthCredential: typeof TinesOauthCredential;
 }
 
 type ArgsOf<K extends KindName> = ConstructorParameters<Classes[K]>[1];

@@ -26,6 +26,7 @@ const shown = (value: unknown) => (typeof value === "string" && value !== "" ? v
 export function fieldDoc(field: Field): string {
   const notes = [
     field.secret && "Secret: kept in state only encrypted, never read back from the service.",
+    field.writeOnly && "Write-only: no answer carries it, so state keeps the declared value.",
     field.replaces && "Changing it replaces the credential.",
     field.serverDefault !== undefined && `Default: \`${shown(field.serverDefault)}\`.`,
     field.inheritedByTestCredential &&

@@ -12,12 +12,16 @@ export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
 export const AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
+export const OAUTH_CLIENT_SECRET = "oauth-client-secret-Pp4Oo3Nn2";
 
 /**
  * Gives a declaration's secret input: `value` as is, or a fresh secret; either way registered (the
  * bench's leak scan, a suite's list of secrets to look for) under the field's name.
  */
 export type BenchSecret = (field: string, value?: string) => string;
+
+/** One diff scenario: the field, its value in state, its new declared value, and the effect. */
+export type DiffRow = [field: string, before: unknown, after: unknown, effect: "in-place" | "replace"];
 
 export interface KindSample {
   /**
@@ -29,6 +33,13 @@ export interface KindSample {
   alsoValid?(): Inputs[];
   /** Response fields the kind's answers add to its service's common ones (with documented values). */
   answer?: Record<string, unknown>;
+  /**
+   * The kind's own part of the update body `inputs()` must give, written out from the docs (the
+   * suite adds the service's common part).
+   */
+  updateBody(): Record<string, unknown>;
+  /** The kind's own fields in the diff table (the service's common ones are the suite's). */
+  diffRows?: DiffRow[];
   /** Valid inputs the seeded fuzz run starts from and mutates. */
   fuzzStart(): Inputs;
   /**
@@ -66,11 +77,26 @@ function fuzzRsaKey(): string {
 export const SAMPLES = {
   tinesTextCredential: {
     inputs: () => ({ name: "ci-token", teamId: 2, value: TEXT_VALUE }),
+    updateBody: () => ({ value: TEXT_VALUE, mode: "TEXT" }),
+    diffRows: [["value", TEXT_VALUE, "rotated-secret-value", "in-place"]],
     fuzzStart: () => ({ name: "fuzz", teamId: 1, value: "fuzz-value" }),
     ownInputs: (secret) => ({ value: secret("value") }),
   },
   tinesJwtCredential: {
     inputs: () => ({ name: "ci-token", teamId: 2, jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
+    updateBody: () => ({
+      jwt_algorithm: "RS256",
+      jwt_private_key: keys().rsa,
+      mode: "JWT",
+      jwt_payload: {},
+      jwt_auto_generate_time_claims: false,
+    }),
+    diffRows: [
+      ["jwtAlgorithm", "RS256", "RS512", "in-place"],
+      ["jwtPayload", { iss: "a" }, { iss: "b" }, "in-place"],
+      ["jwtAutoGenerateTimeClaims", false, true, "in-place"],
+      ["jwtPrivateKey", keys().rsa, keys().rsaPkcs1, "in-place"],
+    ],
     alsoValid: () => [
       {
         name: "jwt",
@@ -95,6 +121,25 @@ export const SAMPLES = {
       awsAccessKey: AWS_ACCESS_KEY_ID,
       awsSecretKey: TINES_AWS_SECRET,
     }),
+    updateBody: () => ({
+      aws_authentication_type: "KEY",
+      aws_access_key: AWS_ACCESS_KEY_ID,
+      aws_secret_key: TINES_AWS_SECRET,
+      mode: "AWS",
+      use_static_external_id: false,
+    }),
+    diffRows: [
+      ["awsAuthenticationType", "KEY", "INSTANCE_PROFILE", "replace"],
+      ["awsAccessKey", AWS_ACCESS_KEY_ID, "AKIAOTHER0000000000", "in-place"],
+      ["awsSecretKey", TINES_AWS_SECRET, "rotated-aws-secret", "in-place"],
+      [
+        "awsAssumedRoleArn",
+        "arn:aws:iam::123456789012:role/a",
+        "arn:aws:iam::123456789012:role/b",
+        "in-place",
+      ],
+      ["useStaticExternalId", false, true, "in-place"],
+    ],
     answer: {
       aws_assumed_role_external_id: "1e52dbcf-3621-4969-9bf6-3fd2699db84b",
       use_static_external_id: false,
@@ -107,8 +152,71 @@ export const SAMPLES = {
       awsSecretKey: secret("awsSecretKey"),
     }),
   },
+  tinesOauthCredential: {
+    inputs: () => ({
+      name: "ci-token",
+      teamId: 2,
+      oauthGrantType: "client_credentials",
+      oauthTokenUrl: "https://login.example.com/oauth/token",
+      oauthClientId: "ci-client",
+      oauthClientSecret: OAUTH_CLIENT_SECRET,
+      oauthScope: "read",
+    }),
+    updateBody: () => ({
+      oauth_grant_type: "client_credentials",
+      oauth_token_url: "https://login.example.com/oauth/token",
+      oauth_client_id: "ci-client",
+      oauth_client_secret: OAUTH_CLIENT_SECRET,
+      oauth_scope: "read",
+      oauthPkceCodeChallengeMethod: null,
+      mode: "OAUTH",
+    }),
+    diffRows: [
+      ["oauthGrantType", "client_credentials", "authorization_code", "in-place"],
+      [
+        "oauthTokenUrl",
+        "https://login.example.com/oauth/token",
+        "https://login.example.com/v2/token",
+        "in-place",
+      ],
+      ["oauthClientId", "ci-client", "ci-client-2", "in-place"],
+      ["oauthClientSecret", OAUTH_CLIENT_SECRET, "rotated-client-secret", "in-place"],
+      ["oauthScope", "read", "read write", "in-place"],
+      ["oauthPkceCodeChallengeMethod", "S256", "plain", "in-place"],
+    ],
+    alsoValid: () => [
+      {
+        name: "consent",
+        teamId: 2,
+        oauthGrantType: "authorization_code",
+        oauthUrl: "https://login.example.com/oauth/authorize",
+        oauthTokenUrl: "https://login.example.com/oauth/token",
+        oauthClientId: "ci-client",
+        oauthClientSecret: OAUTH_CLIENT_SECRET,
+        oauthScope: "read write",
+        oauthPkceCodeChallengeMethod: "S256",
+      },
+    ],
+    fuzzStart: () => ({
+      name: "fuzz",
+      teamId: 1,
+      oauthGrantType: "client_credentials",
+      oauthTokenUrl: "https://login.example.com/token",
+      oauthClientId: "fuzz",
+      oauthClientSecret: "fuzz-secret",
+      oauthScope: "read",
+    }),
+    benchInputs: (secret, i) => ({
+      oauthGrantType: "client_credentials",
+      oauthTokenUrl: "https://login.example.com/oauth/token",
+      oauthClientId: `bench-client-${i}`,
+      oauthClientSecret: secret("oauthClientSecret"),
+      oauthScope: "read",
+    }),
+  },
   twilioAwsCredential: {
     inputs: () => ({ credentials: `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`, friendlyName: "ci" }),
+    updateBody: () => ({ FriendlyName: "ci" }),
     alsoValid: () => [
       { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: AWS_SECRET, friendlyName: "ci" },
     ],
