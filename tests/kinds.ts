@@ -206,7 +206,7 @@ export const SAMPLES = {
       oauthClientSecret: "fuzz-secret",
       oauthScope: "read",
     }),
-    benchInputs: (secret, i) => ({
+    ownInputs: (secret, i) => ({
       oauthGrantType: "client_credentials",
       oauthTokenUrl: "https://login.example.com/oauth/token",
       oauthClientId: `bench-client-${i}`,
