@@ -127,6 +127,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     keepStoredSecrets: options.keepStoredSecrets,
     tinesOrigin: tines?.origin,
     twilioOrigin: twilio?.origin,
+    twilioAccountSid: twilioAccountSid(),
     command: commandLine(options),
   });
   const written: string[] = [];

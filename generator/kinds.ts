@@ -1,14 +1,11 @@
-// What the generator needs to know about each resource kind, and where it learns it. Until the
-// package's registry of kinds (provider/kinds.ts) exists, a thin adapter over today's descriptors;
-// every kind listed here is covered, so a new kind is one more line (or none, with the registry).
+// What the generator needs to know about each resource kind, read from the package's registry of kinds
+// (provider/kinds.ts): every kind there is covered, so a new kind needs no line here. Records of a
+// Tines mode no kind manages are left out with the reason.
 import { CheckFailure, FieldTable, Inputs } from "../provider/core/fields";
-import { checkInputs, CredentialSpec } from "../provider/core/lifecycle";
-import { tinesAwsSpec } from "../provider/tines/aws";
-import { tinesJwtSpec } from "../provider/tines/jwt";
-import { tinesTextSpec } from "../provider/tines/text";
-import { twilioAwsSpec } from "../provider/twilio/aws";
+import { checkInputs } from "../provider/core/lifecycle";
+import { KIND_NAMES, KINDS, serviceOf, type Service } from "../provider/kinds";
 
-export type GeneratorService = "tines" | "twilio";
+export type GeneratorService = Service;
 
 export interface GeneratorKind {
   /** The class a program declares, exported by the package. */
@@ -16,7 +13,7 @@ export interface GeneratorKind {
   service: GeneratorService;
   /** The Tines `mode` this class manages (Tines kinds only). */
   tinesMode?: string;
-  /** The input fields: API names, secret flags, documented defaults, inheritance by test credentials. */
+  /** The input fields: API names, secret and write-only flags, defaults, inheritance by test credentials. */
   inputs: FieldTable;
   /**
    * The provider's own check of these inputs (no HTTP): what `pulumi preview` would refuse, and the
@@ -25,30 +22,19 @@ export interface GeneratorKind {
   check(inputs: Inputs): { inputs: Inputs; failures: CheckFailure[] };
 }
 
-function fromSpec(
-  className: string,
-  service: GeneratorService,
-  spec: CredentialSpec,
-  tinesMode?: string,
-): GeneratorKind {
+export const GENERATOR_KINDS: readonly GeneratorKind[] = KIND_NAMES.map((name) => {
+  const { spec, className } = KINDS[name];
   return {
     className,
-    service,
-    tinesMode,
+    service: serviceOf(name),
+    tinesMode: "mode" in spec ? spec.mode : undefined,
     inputs: spec.inputs,
-    check: (inputs) => {
+    check: (inputs: Inputs) => {
       const checked = checkInputs(spec, inputs);
       return { inputs: checked.inputs ?? {}, failures: checked.failures ?? [] };
     },
   };
-}
-
-export const GENERATOR_KINDS: readonly GeneratorKind[] = [
-  fromSpec("TinesTextCredential", "tines", tinesTextSpec, "TEXT"),
-  fromSpec("TinesJwtCredential", "tines", tinesJwtSpec, "JWT"),
-  fromSpec("TinesAwsCredential", "tines", tinesAwsSpec, "AWS"),
-  fromSpec("TwilioAwsCredential", "twilio", twilioAwsSpec),
-];
+});
 
 /** The kind that manages Tines credentials of `mode`, if the package has one. */
 export const tinesKindFor = (mode: unknown, kinds: readonly GeneratorKind[] = GENERATOR_KINDS) =>

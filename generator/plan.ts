@@ -1,9 +1,9 @@
 // From the records the services listed to the resources a program declares: which class, which
 // literal inputs, which secrets, which live credential a test credential hangs on, and why a record
 // is left out. Pure: no HTTP, no files.
-import { ADOPT_ID, FieldTable, Inputs, isPlainObject, sameValue, UNKNOWN } from "../provider/core/fields";
+import { Field, FieldTable, Inputs, isPlainObject, sameValue, UNKNOWN } from "../provider/core/fields";
 import { secretDetector } from "../provider/core/http";
-import { ApiRecord } from "../provider/core/lifecycle";
+import { ADOPT as ADOPT_ID, ApiRecord } from "../provider/core/spec";
 import { GENERATOR_KINDS, GeneratorKind, GeneratorService, tinesKindFor, twilioKind } from "./kinds";
 import { assignNames, baseName, secretKey } from "./names";
 import type { ServiceRead } from "./read";
@@ -13,11 +13,19 @@ const LIVE_CREDENTIAL_ID = "liveCredentialId";
 /** The Twilio input that names a subaccount: declared only for a subaccount's credential. */
 const ACCOUNT_SID = "accountSid";
 
-export interface PlannedSecret {
-  /** The input (`value`, `jwtPrivateKey`, ...). */
+/** An input the service never returns (a secret, or a write-only field): it comes from the stack config. */
+export interface PlannedConfigInput {
+  /** The input (`value`, `jwtPrivateKey`, `oauthClientId`, ...). */
   field: string;
-  /** The stack config key `config.requireSecret` reads. */
+  /** The stack config key it is read from. */
   key: string;
+  /** Read as a secret (`config.requireSecret`), else as plain config (a write-only field). */
+  secret: boolean;
+  /**
+   * Optional: a field with a documented default that no answer carries, read with `config.get*`. Left
+   * unset the adopted credential keeps what it stores; set, it is sent.
+   */
+  optional: boolean;
 }
 
 export interface PlannedResource {
@@ -36,10 +44,10 @@ export interface PlannedResource {
   fields: { name: string; value: unknown }[];
   /** A test credential's live credential: its resource in this program, or its id when it is not in it. */
   live?: { resource: PlannedResource } | { id: number };
-  /** Secret inputs read from the stack config. */
-  secrets: PlannedSecret[];
-  /** Secret inputs left unset, so the service keeps what it stores (--keep-stored-secrets). */
-  keptSecrets: PlannedSecret[];
+  /** Inputs the service never returns, read from the stack config. */
+  fromConfig: PlannedConfigInput[];
+  /** Such inputs left unset, so the service keeps what it stores (--keep-stored-secrets). */
+  kept: PlannedConfigInput[];
 }
 
 export interface SkippedCredential {
@@ -69,10 +77,13 @@ export interface PlanOptions {
 }
 
 /** A record made ready for naming: everything but the name. */
-interface Draft extends Omit<PlannedResource, "name" | "ident" | "live" | "secrets" | "keptSecrets"> {
+interface Draft extends Omit<PlannedResource, "name" | "ident" | "live" | "fromConfig" | "kept"> {
   base: string;
   tag: string;
-  secretFields: string[];
+  /** The inputs the service never returns that check requires. */
+  configFields: string[];
+  /** Those with a documented default that check does not require. */
+  optionalFields: string[];
   liveId?: number;
   /** Sort key: lives and their test credentials stay together. */
   order: (number | string)[];
@@ -86,14 +97,18 @@ const positiveId = (value: unknown): number | undefined => {
 /** Text safe to quote in a reason: the service's own words, cut. */
 const quoted = (value: unknown) => JSON.stringify(String(value).slice(0, 80));
 
+/** An input no answer carries: a secret, or a write-only field. */
+const neverReturned = (field: Field) => field.secret === true || field.writeOnly === true;
+
 /**
- * The literal inputs a record stands for: each non-secret input the service returned under its API
- * name (null is the unset value, so left out), skipping those a test credential takes from its live one.
+ * The literal inputs a record stands for: each input the service returns, under its API name (null is
+ * the unset value, so left out), skipping those a test credential takes from its live one.
  */
 function returnedInputs(fields: FieldTable, record: ApiRecord, live?: ApiRecord): Inputs {
   const inputs: Inputs = {};
   for (const [name, field] of Object.entries(fields)) {
-    if (name === ADOPT_ID || name === LIVE_CREDENTIAL_ID || field.secret || field.api === undefined) continue;
+    if (name === ADOPT_ID || name === LIVE_CREDENTIAL_ID || neverReturned(field) || field.api === undefined)
+      continue;
     const api = field.returnedAs ?? field.api;
     const value = record[api];
     if (value === undefined || value === null) continue;
@@ -140,34 +155,42 @@ function undeclarable(literal: Inputs): string | undefined {
 }
 
 /**
- * Which secrets a record needs, the literal inputs checked, or why the provider would refuse it. The
- * needed secrets are the ones check asks for when none is given (TEXT `value`, AWS `awsSecretKey` for
- * KEY only, ...); other secret inputs are optional and kept as stored on an adopted credential.
+ * Which inputs the service never returns a record needs from the stack config, the literal inputs
+ * checked, or why the provider would refuse it. Those needed are the ones check asks for when none is
+ * given (TEXT `value`, AWS `awsSecretKey` for KEY only, the OAUTH fields, ...); any other is optional and
+ * kept as stored on an adopted credential.
  */
 function checked(kind: GeneratorKind, literal: Inputs, adoptId: unknown, keep: boolean, linked: boolean) {
   const withLink = linked ? { ...literal, [LIVE_CREDENTIAL_ID]: UNKNOWN } : literal;
-  const secretFields = [
+  const configFields = [
     ...new Set(
       kind
         .check(withLink)
         .failures.map((f) => f.property)
-        .filter((name) => kind.inputs[name]?.secret),
+        .filter((name) => kind.inputs[name] !== undefined && neverReturned(kind.inputs[name])),
     ),
   ];
+  // Optional ones too: one with a documented default can be reset by an update that leaves it out.
+  const optionalFields = Object.keys(kind.inputs).filter(
+    (name) =>
+      neverReturned(kind.inputs[name]) &&
+      kind.inputs[name].serverDefault !== undefined &&
+      !configFields.includes(name),
+  );
   const declared: Inputs = { ...withLink, [ADOPT_ID]: adoptId };
-  if (!keep) for (const name of secretFields) declared[name] = UNKNOWN;
+  if (!keep) for (const name of configFields) declared[name] = UNKNOWN;
   const { inputs, failures } = kind.check(declared);
   const reason =
     failures.length === 0
       ? undefined
       : `the provider would refuse it: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`;
-  return { inputs, secretFields, reason };
+  return { inputs, configFields, optionalFields, reason };
 }
 
-/** The literal fields in table order, as check returned them (ids canonical), links and secrets aside. */
-function literalFields(kind: GeneratorKind, inputs: Inputs, secretFields: string[]) {
+/** The literal fields in table order, as check returned them (ids canonical), links and config inputs aside. */
+function literalFields(kind: GeneratorKind, inputs: Inputs, configFields: string[]) {
   return Object.keys(kind.inputs)
-    .filter((name) => name !== ADOPT_ID && name !== LIVE_CREDENTIAL_ID && !secretFields.includes(name))
+    .filter((name) => name !== ADOPT_ID && name !== LIVE_CREDENTIAL_ID && !configFields.includes(name))
     .filter((name) => inputs[name] !== undefined && inputs[name] !== UNKNOWN)
     .map((name) => ({ name, value: inputs[name] }));
 }
@@ -273,8 +296,9 @@ function planTines(read: ServiceRead, options: PlanOptions, plan: Plan, kinds: r
       displayName: typeof record.name === "string" ? record.name : undefined,
       context: `team ${String(record.team_id)}${liveId === undefined ? "" : `, test credential of ${liveId}`}`,
       adoptId: id,
-      fields: literalFields(kind, result.inputs, result.secretFields),
-      secretFields: result.secretFields,
+      fields: literalFields(kind, result.inputs, result.configFields),
+      configFields: result.configFields,
+      optionalFields: result.optionalFields,
       liveId,
       base: liveId === undefined || ownBase.endsWith("-test") ? ownBase : `${ownBase}-test`,
       tag: String(id),
@@ -332,8 +356,9 @@ function planTwilio(read: ServiceRead, options: PlanOptions, plan: Plan, kinds: 
       displayName: typeof record.friendly_name === "string" ? record.friendly_name : undefined,
       context: `account ${account ?? "(not reported)"}`,
       adoptId: sid,
-      fields: literalFields(kind, result.inputs, result.secretFields),
-      secretFields: result.secretFields,
+      fields: literalFields(kind, result.inputs, result.configFields),
+      configFields: result.configFields,
+      optionalFields: result.optionalFields,
       base: baseName([record.friendly_name], `twilio-aws-${sid.slice(2, 10).toLowerCase()}`),
       tag: sid.slice(2, 10).toLowerCase(),
       order: [String(record.date_created ?? ""), sid],
@@ -362,15 +387,21 @@ export function planAdoption(options: PlanOptions): Plan {
   );
   const byAdoptId = new Map<unknown, PlannedResource>();
   drafts.forEach((draft, i) => {
-    const { base: _base, tag: _tag, secretFields, liveId, order: _order, ...rest } = draft;
+    const { base: _base, tag: _tag, configFields, optionalFields, liveId, order: _order, ...rest } = draft;
     const { name, ident } = names[i];
-    const secrets = secretFields.map((field) => ({ field, key: secretKey(ident, field) }));
+    const configInput = (optional: boolean) => (field: string) => ({
+      field,
+      key: secretKey(ident, field),
+      secret: draft.kind.inputs[field].secret === true,
+      optional,
+    });
+    const inputs = [...configFields.map(configInput(false)), ...optionalFields.map(configInput(true))];
     const resource: PlannedResource = {
       ...rest,
       name,
       ident,
-      secrets: options.keepStoredSecrets ? [] : secrets,
-      keptSecrets: options.keepStoredSecrets ? secrets : [],
+      fromConfig: options.keepStoredSecrets ? [] : inputs,
+      kept: options.keepStoredSecrets ? inputs : [],
     };
     if (liveId !== undefined) {
       // Lives come before their test credentials (see order), so the live resource exists by now.

@@ -1,10 +1,11 @@
 // Reads both services' credential lists with the provider's own settings, HTTP policy (retries,
 // deadline, proxy, redaction) and list walks. Lists only: no GET per credential, no write of any kind.
-import { httpClient, tinesHttpSettings, twilioHttpSettings } from "../provider/core/config";
-import { HttpSettings } from "../provider/core/http";
-import { ApiRecord, RecordsById } from "../provider/core/lifecycle";
+import { RecordsById } from "../provider/core/client";
+import { httpClient } from "../provider/core/config";
+import { ApiRecord } from "../provider/core/spec";
 import { listEveryTinesCredential } from "../provider/tines/client";
-import { listAll } from "../provider/twilio/client";
+import { tinesHttpSettings } from "../provider/tines/settings";
+import { listAll, twilioConnection } from "../provider/twilio/client";
 
 /**
  * Pages one walk reads at most before it stops with an error: 2,000 pages, so a million credentials
@@ -30,7 +31,7 @@ export interface ReadOptions {
 }
 
 /** Settings errors name what to set; the CLI reads no stack config, so only the environment applies. */
-function settings(read: () => HttpSettings, service: string, other: string): HttpSettings {
+function settings<T>(read: () => T, service: string, other: string): T {
   try {
     return read();
   } catch (error) {
@@ -57,8 +58,8 @@ export async function readTines(options: ReadOptions): Promise<ServiceRead> {
 }
 
 export async function readTwilio(options: ReadOptions): Promise<ServiceRead> {
-  const config = settings(twilioHttpSettings, "Twilio", "tines");
-  const walk = await listAll(httpClient(config), [], {
+  const { settings: config, http } = settings(twilioConnection, "Twilio", "tines");
+  const walk = await listAll(http, [], {
     pageSize: options.pageSize,
     maxPages: MAX_LIST_PAGES,
   });

@@ -30,9 +30,16 @@ export function summary(result: GenerateResult, outDir: string): string {
       (plan.resources.length > 0 ? ` (${counts(byClass)})` : "") +
       (wired > 0 ? `; ${wired} test credential(s) wired to their live credential` : ""),
   );
-  const keys = plan.resources.flatMap((r) => r.secrets);
-  const kept = plan.resources.flatMap((r) => r.keptSecrets);
-  if (keys.length > 0) lines.push(`Secret keys to set: ${keys.length} (commands in ${outDir}/SECRETS.md)`);
+  const keys = plan.resources.flatMap((r) => r.fromConfig).filter((k) => !k.optional);
+  const kept = plan.resources.flatMap((r) => r.kept);
+  if (keys.length > 0) {
+    const secret = keys.filter((k) => k.secret).length;
+    const other = keys.length - secret;
+    lines.push(
+      `Secret keys to set: ${secret}${other > 0 ? `, and ${other} value(s) the service never returns` : ""} ` +
+        `(commands in ${outDir}/SECRETS.md)`,
+    );
+  }
   if (kept.length > 0) {
     lines.push(
       `Secrets kept as the services store them (--keep-stored-secrets): ${kept.length}, none to set`,

@@ -1,5 +1,5 @@
-// An existing estate seeded straight into the emulator (no provider involved): every supported Tines
-// mode and AWS authentication type across several teams, test credentials linked to live ones,
+// An existing estate seeded straight into the emulator (no provider involved): the Tines modes TEXT,
+// JWT, AWS (every authentication type) and OAUTH (with and without PKCE) across several teams, test credentials linked to live ones,
 // SPECIFIC_TEAMS sharing, odd names (spaces, other scripts, emoji, duplicates across teams, reserved
 // words, a leading digit), odd metadata keys (constructor, valueOf, other scripts), and Twilio
 // credentials with and without friendly names, some in a subaccount. Used by the generator's engine-path test, the demo and the bench.
@@ -61,10 +61,13 @@ export interface EstateOptions {
 
 const unique = (label: string) => `${label}-${randomBytes(6).toString("hex")}`;
 
+/** The kinds of record cycled through (see modeBody and commonBody). */
+const VARIANTS = 12;
+
 /** The mode-specific part of a Tines body, variant `v`, with a fresh secret recorded in `secrets`. */
 function modeBody(v: number, keys: PemPair, secrets: string[]): Record<string, unknown> {
   const secret = (value: string) => (secrets.push(value), value);
-  switch (v % 10) {
+  switch (v % VARIANTS) {
     case 3:
       return {
         mode: "JWT",
@@ -97,6 +100,26 @@ function modeBody(v: number, keys: PemPair, secrets: string[]): Record<string, u
       };
     case 8:
       return { mode: "AWS", aws_authentication_type: "INSTANCE_PROFILE" };
+    case 10:
+      return {
+        mode: "OAUTH",
+        oauth_grant_type: "client_credentials",
+        oauth_token_url: "https://login.example.com/oauth/token",
+        oauth_client_id: `estate-client-${v}`,
+        oauth_client_secret: secret(unique("seeded-oauth")),
+        oauth_scope: "read write",
+      };
+    case 11:
+      return {
+        mode: "OAUTH",
+        oauth_grant_type: "authorization_code",
+        oauth_url: "https://login.example.com/oauth/authorize",
+        oauth_token_url: "https://login.example.com/oauth/token",
+        oauth_client_id: `estate-consent-${v}`,
+        oauth_client_secret: secret(unique("seeded-oauth")),
+        oauth_scope: "profile",
+        oauthPkceCodeChallengeMethod: "S256",
+      };
     default:
       return { mode: "TEXT", value: secret(unique("seeded-text")) };
   }
@@ -104,7 +127,7 @@ function modeBody(v: number, keys: PemPair, secrets: string[]): Record<string, u
 
 /** What the common fields of variant `v` hold: defaults, sharing, or every optional field set. */
 function commonBody(v: number): Record<string, unknown> {
-  switch (v % 10) {
+  switch (v % VARIANTS) {
     case 1:
       return {
         folder_id: 40 + v,

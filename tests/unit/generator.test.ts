@@ -7,7 +7,8 @@ import nock from "nock";
 import * as os from "os";
 import * as path from "path";
 import ts from "typescript";
-import { httpClient, tinesHttpSettings } from "../../provider/core/config";
+import { httpClient } from "../../provider/core/config";
+import { tinesHttpSettings } from "../../provider/tines/settings";
 import { listEveryTinesCredential } from "../../provider/tines/client";
 import { main, parseGenerateArgs } from "../../generator/cli";
 import { generate, GenerateOptions, PROGRAM_FILES } from "../../generator/index";
@@ -257,27 +258,74 @@ describe("generator: planning the resources", () => {
       metadata: { k: "v" },
     });
     expect(fieldsOf(text)).not.to.have.property("expiresAt"); // null: the unset value
-    expect(text.secrets).to.deep.equal([{ field: "value", key: "cred1Value" }]);
+    expect(text.fromConfig).to.deep.equal([
+      { field: "value", key: "cred1Value", secret: true, optional: false },
+    ]);
     expect(jwt.kind.className).to.equal("TinesJwtCredential");
     expect(fieldsOf(jwt)).to.deep.include({ jwtAlgorithm: "HS256", jwtPayload: { iss: "me" } });
-    expect(jwt.secrets.map((s) => s.field)).to.deep.equal(["jwtPrivateKey"]);
-    expect(key.secrets.map((s) => s.field)).to.deep.equal(["awsSecretKey"]);
+    expect(jwt.fromConfig.map((s) => s.field)).to.deep.equal(["jwtPrivateKey"]);
+    expect(key.fromConfig.map((s) => s.field)).to.deep.equal(["awsSecretKey"]);
     expect(fieldsOf(key)).to.include({ awsAccessKey: "AKIAKEY", awsAuthenticationType: "KEY" });
     // ROLE stores no secret key: nothing to set.
-    expect(role.secrets).to.deep.equal([]);
+    expect(role.fromConfig).to.deep.equal([]);
+  });
+
+  it("OAUTH: the fields no answer carries come from the stack config, the client secret as a secret", () => {
+    const p = plan({
+      tines: tinesRead([tinesRecord("OAUTH", { id: 9, name: "sso", slug: "sso", test_credential: null })]),
+    });
+    expect(p.skipped).to.deep.equal([]);
+    const [oauth] = p.resources;
+    expect(oauth.kind.className).to.equal("TinesOauthCredential");
+    expect(oauth.fromConfig).to.deep.equal([
+      { field: "oauthTokenUrl", key: "ssoOauthTokenUrl", secret: false, optional: false },
+      { field: "oauthClientId", key: "ssoOauthClientId", secret: false, optional: false },
+      { field: "oauthClientSecret", key: "ssoOauthClientSecret", secret: true, optional: false },
+      { field: "oauthScope", key: "ssoOauthScope", secret: false, optional: false },
+      { field: "oauthGrantType", key: "ssoOauthGrantType", secret: false, optional: false },
+      {
+        field: "oauthPkceCodeChallengeMethod",
+        key: "ssoOauthPkceCodeChallengeMethod",
+        secret: false,
+        optional: true,
+      },
+    ]);
+    const index = renderProgram(p, RENDER)["index.ts"];
+    expect(index).to.include('oauthClientId: config.require("ssoOauthClientId"),');
+    expect(index).to.include('oauthClientSecret: config.requireSecret("ssoOauthClientSecret"),');
+    // Typed as the input takes it: an enumeration with allowedValues, an optional one with get.
+    expect(index).to.include(
+      'oauthGrantType: config.require<"client_credentials" | "authorization_code">("ssoOauthGrantType", ' +
+        '{ allowedValues: ["client_credentials", "authorization_code"] }),',
+    );
+    expect(index).to.include(
+      'oauthPkceCodeChallengeMethod: config.get<"S256" | "plain">("ssoOauthPkceCodeChallengeMethod", ' +
+        '{ allowedValues: ["S256", "plain"] }),',
+    );
+    const kept = plan({
+      tines: tinesRead([tinesRecord("OAUTH", { id: 9, name: "sso" })]),
+      keepStoredSecrets: true,
+    });
+    expect(kept.resources[0].fromConfig).to.deep.equal([]);
+    expect(kept.resources[0].kept.map((k) => k.field)).to.include.members([
+      "oauthClientSecret",
+      "oauthScope",
+    ]);
   });
 
   it("--keep-stored-secrets: no secret declared, each listed as kept", () => {
     const p = plan({ tines: tinesRead([tines(1, "TEXT")]), keepStoredSecrets: true });
-    expect(p.resources[0].secrets).to.deep.equal([]);
-    expect(p.resources[0].keptSecrets).to.deep.equal([{ field: "value", key: "cred1Value" }]);
+    expect(p.resources[0].fromConfig).to.deep.equal([]);
+    expect(p.resources[0].kept).to.deep.equal([
+      { field: "value", key: "cred1Value", secret: true, optional: false },
+    ]);
   });
 
   it("leaves out what it cannot adopt, saying why (and never quoting the API key)", () => {
     const p = plan({
       tines: tinesRead([
         tines(1, "TEXT"),
-        { ...tines(2, "TEXT"), mode: "OAUTH" },
+        { ...tines(2, "TEXT"), mode: "MTLS" },
         { ...tines(3, "TEXT"), id: "x" },
         tines(4, "TEXT", { description: `leaked ${TINES_API_KEY}` }),
         tines(5, "TEXT", { name: "" }),
@@ -287,10 +335,10 @@ describe("generator: planning the resources", () => {
       ]),
     });
     expect(p.resources.map((r) => r.adoptId)).to.deep.equal([1, 8]);
-    expect(p.found.tines).to.deep.equal({ TEXT: 6, JWT: 1, OAUTH: 1 });
+    expect(p.found.tines).to.deep.equal({ TEXT: 6, JWT: 1, MTLS: 1 });
     const reasons = p.skipped.map((s) => `${s.title}: ${s.reason}`);
     expect(reasons).to.deep.equal([
-      "Tines OAUTH credential 2: mode OAUTH is not supported by this package yet (it manages TEXT, JWT, AWS)",
+      "Tines MTLS credential 2: mode MTLS is not supported by this package yet (it manages TEXT, JWT, AWS, OAUTH)",
       'Tines TEXT credential "x": the list answered it without a usable id',
       "Tines TEXT credential 4: one of its fields quotes the Tines API key, which must never be written to a file",
       "Tines TEXT credential 5: the provider would refuse it: name must not be empty",
@@ -357,8 +405,8 @@ describe("generator: planning the resources", () => {
       const left = plan({ twilio: twilioRead([main, sub]), twilioAccountSid: TWILIO_ACCOUNT_SID });
       expect(left.resources.map((r) => r.adoptId)).to.deep.equal([CREDENTIAL_SID]);
       expect(fieldsOf(left.resources[0])).to.deep.equal({}); // no name, the main account: nothing to declare
-      expect(left.resources[0].secrets).to.deep.equal([
-        { field: "credentials", key: `${left.resources[0].ident}Credentials` },
+      expect(left.resources[0].fromConfig).to.deep.equal([
+        { field: "credentials", key: `${left.resources[0].ident}Credentials`, secret: true, optional: false },
       ]);
       expect(left.skipped[0].reason).to.include(`--twilio-subaccount ${SUBACCOUNT_SID}`);
       for (const named of [[SUBACCOUNT_SID], "all"] as const) {
@@ -390,7 +438,7 @@ describe("generator: the files", () => {
   it("index.ts parses as written, whatever the names hold; one declaration per credential, ids exported", () => {
     const planned = p();
     const files = renderProgram(planned, RENDER);
-    expect(planned.resources[0].secrets[0].key).to.equal("evilNameXYNewBoom1Value");
+    expect(planned.resources[0].fromConfig[0].key).to.equal("evilNameXYNewBoom1Value");
     expect(syntaxErrors(files["index.ts"])).to.deep.equal([]);
     expect(files["index.ts"].match(/^const \w+ = new \w+\(/gm)).to.have.length(2);
     expect(files["index.ts"]).to.include('config.requireSecret("evilNameXYNewBoom1Value")');

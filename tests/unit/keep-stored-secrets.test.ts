@@ -1,9 +1,10 @@
-// An adopted credential (adoptId set) whose secret inputs are left unset keeps what the service stores:
-// check does not require them, no request carries them, diff never reports them, and declaring one
-// later starts managing it (in place, never a replacement). Adoption writes only when the declared
-// state differs from the record or a declared secret must be sent.
+// An adopted credential (adoptId set) whose secret and write-only inputs (what no answer carries) are
+// left unset keeps what the service stores: check does not require them, no request carries them, diff
+// never reports them, and declaring one later starts managing it (in place, never a replacement).
+// Adoption writes only when the declared state differs from the record or a declared secret must be sent.
 import { expect } from "chai";
 import nock from "nock";
+import { specOf } from "../../provider/kinds";
 import {
   ALL_CASES,
   awsCase,
@@ -20,24 +21,40 @@ const PROVIDER = { __provider: "serialized-provider-module" };
 
 type Props = Record<string, unknown>;
 
-/** The case's inputs without any secret (and without the Twilio key pair in either spelling). */
+/** Whether no answer carries this input of the case's kind (a secret or a write-only field). */
+const neverAnswered = (c: ResourceCase, name: string) => {
+  const field = specOf(c.key).inputs[name];
+  return field?.secret === true || field?.writeOnly === true;
+};
+
+/** The API names of the inputs no answer carries: no request may hold one that is not declared. */
+const neverAnsweredApiNames = (c: ResourceCase) =>
+  Object.entries(specOf(c.key).inputs)
+    .filter(([name, field]) => neverAnswered(c, name) && field.api !== undefined)
+    .map(([, field]) => field.api!);
+
+/** The case's inputs without what no answer carries (nor the Twilio key pair in either spelling). */
 function withoutSecrets(c: ResourceCase): Props {
   const inputs = { ...c.inputs() };
-  for (const name of [...c.secretInputs, "awsAccessKeyId", "awsSecretAccessKey"]) delete inputs[name];
+  for (const name of Object.keys(inputs)) if (neverAnswered(c, name)) delete inputs[name];
+  delete inputs.awsAccessKeyId;
   return inputs;
 }
 
-/** The record as the service stores a credential created with `c.inputs()` (no secret, ever). */
+/** The record as the service stores a credential created with `c.inputs()`: every answered input, no secret. */
 function storedRecord(c: ResourceCase, id: string, extra: Props = {}): Props {
-  const own: Props =
-    c === awsCase ? { aws_access_key: "AKIAIOSFODNN7EXAMPLE", aws_authentication_type: "KEY" } : {};
-  const jwt: Props =
-    c.key === "tinesJwtCredential"
-      ? { jwt_algorithm: "RS256", jwt_payload: {}, jwt_auto_generate_time_claims: false }
-      : {};
-  // The fixture's folder 1 would differ from the declared (unset: root folder) state.
+  const spec = specOf(c.key);
+  const stored: Props = {};
+  for (const [name, value] of Object.entries(withoutSecrets(c))) {
+    const field = spec.inputs[name];
+    if (field?.api) stored[field.returnedAs ?? field.api] = value;
+  }
+  // The fixture's folder 1 would differ from the declared (unset: root folder) state; the JWT payload
+  // and time-claims flag are at their defaults.
   const tines: Props = c.service === "Tines" ? { folder_id: null } : {};
-  return recordWithId(c, id, { ...tines, ...own, ...jwt, ...extra });
+  const jwt: Props =
+    c.key === "tinesJwtCredential" ? { jwt_payload: {}, jwt_auto_generate_time_claims: false } : {};
+  return recordWithId(c, id, { ...tines, ...jwt, ...stored, ...extra });
 }
 
 function captureWrites(c: ResourceCase, id: string, answer: Props) {
@@ -58,7 +75,7 @@ async function diffOf(c: ResourceCase, olds: Props, news: Props) {
   };
 }
 
-describe("keeping the stored secret of an adopted credential (secret inputs left unset)", () => {
+describe("keeping what the service stores for an adopted credential (secret and write-only inputs left unset)", () => {
   useHttpSandbox();
 
   for (const c of ALL_CASES) {
@@ -94,8 +111,7 @@ describe("keeping the stored secret of an adopted credential (secret inputs left
         const bodies = captureWrites(c, c.id, storedRecord(c, c.id));
         await c.provider.create({ ...PROVIDER, ...adopted() });
         expect(bodies).to.have.length(1);
-        const secretApiNames = ["value", "jwt_private_key", "aws_secret_key", "Credentials"];
-        for (const name of secretApiNames) expect(bodies[0]).not.to.have.property(name);
+        for (const name of neverAnsweredApiNames(c)) expect(bodies[0]).not.to.have.property(name);
       });
 
       it("diff: an unset secret is never a change (nothing stored in state either)", async () => {
@@ -124,9 +140,7 @@ describe("keeping the stored secret of an adopted credential (secret inputs left
         };
         const result = await c.provider.update(c.id, { ...PROVIDER, ...adopted() }, { ...PROVIDER, ...news });
         expect(bodies).to.have.length(1);
-        for (const name of ["value", "jwt_private_key", "aws_secret_key", "Credentials"]) {
-          expect(bodies[0]).not.to.have.property(name);
-        }
+        for (const name of neverAnsweredApiNames(c)) expect(bodies[0]).not.to.have.property(name);
         for (const name of c.secretInputs) expect(result.outs).not.to.have.property(name);
       });
     });
@@ -139,10 +153,7 @@ describe("keeping the stored secret of an adopted credential (secret inputs left
       await c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: c.rawId(c.id) });
       expect(bodies).to.have.length(1);
       const [secretName] = c.secretInputs;
-      const apiName = { value: "value", jwtPrivateKey: "jwt_private_key", awsSecretKey: "aws_secret_key" }[
-        secretName
-      ]!;
-      expect(bodies[0][apiName]).to.equal(c.inputs()[secretName]);
+      expect(bodies[0][specOf(c.key).inputs[secretName].api!]).to.equal(c.inputs()[secretName]);
     });
   }
 

@@ -4,14 +4,10 @@ import { expect } from "chai";
 import nock from "nock";
 import {
   ALL_CASES,
-  AWS_ACCESS_KEY_ID,
   formBody,
   jsonBody,
-  keys,
   rejection,
   ResourceCase,
-  TEXT_VALUE,
-  TINES_AWS_SECRET,
   recordWithId,
   staleRecordWithId,
   TINES_CASES,
@@ -19,6 +15,8 @@ import {
   twilioCase,
   useHttpSandbox,
 } from "./helpers";
+import { specOf } from "../../provider/kinds";
+import { sampleOf } from "../kinds";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
@@ -40,40 +38,29 @@ const TINES_INHERITED_DEFAULTS = {
   metadata: {},
   allowed_hosts: [],
 };
-const JWT_DEFAULTS = { jwt_payload: {}, jwt_auto_generate_time_claims: false };
 
-/** The PUT/POST body each resource must send for its `inputs()` (the docs' names, plus mode). */
-const UPDATE_BODIES: Record<string, () => Record<string, unknown>> = {
-  tinesTextCredential: () => ({
-    name: "ci-token",
-    team_id: 2,
-    value: TEXT_VALUE,
-    mode: "TEXT",
-    ...TINES_DEFAULTS,
-    ...TINES_INHERITED_DEFAULTS,
-  }),
-  tinesJwtCredential: () => ({
-    name: "ci-token",
-    team_id: 2,
-    jwt_algorithm: "RS256",
-    jwt_private_key: keys().rsa,
-    mode: "JWT",
-    ...TINES_DEFAULTS,
-    ...TINES_INHERITED_DEFAULTS,
-    ...JWT_DEFAULTS,
-  }),
-  tinesAwsCredential: () => ({
-    name: "ci-token",
-    team_id: 2,
-    aws_authentication_type: "KEY",
-    aws_access_key: AWS_ACCESS_KEY_ID,
-    aws_secret_key: TINES_AWS_SECRET,
-    mode: "AWS",
-    use_static_external_id: false,
-    ...TINES_DEFAULTS,
-    ...TINES_INHERITED_DEFAULTS,
-  }),
-  twilioAwsCredential: () => ({ FriendlyName: "ci" }),
+/**
+ * The PUT/POST body each resource must send for its `inputs()`: the service's common part here, the
+ * kind's own part (the docs' names, plus mode) from its sample.
+ */
+const UPDATE_BODIES = (kind: ResourceCase["key"]): Record<string, unknown> => ({
+  ...(ALL_CASES.find((c) => c.key === kind)!.service === "Tines"
+    ? { name: "ci-token", team_id: 2, ...TINES_DEFAULTS, ...TINES_INHERITED_DEFAULTS }
+    : {}),
+  ...sampleOf(kind).updateBody(),
+});
+
+/**
+ * The body for `inputs()` with adoptId set: an unset input no answer carries (secret or write-only) is
+ * kept as the service stores it, so the update leaves it out rather than sending its default.
+ */
+const ADOPTED_UPDATE_BODIES = (kind: ResourceCase["key"]): Record<string, unknown> => {
+  const body = UPDATE_BODIES(kind);
+  const inputs = sampleOf(kind).inputs();
+  for (const [name, field] of Object.entries(specOf(kind).inputs)) {
+    if ((field.secret || field.writeOnly) && inputs[name] === undefined && field.api) delete body[field.api];
+  }
+  return body;
 };
 
 function parseBody(c: ResourceCase, body: unknown): Record<string, unknown> {
@@ -107,7 +94,7 @@ describe("adopt, read, update, delete", () => {
           const result = await c.provider.create({ ...PROVIDER, ...inputs() });
           expect(result.id).to.equal(c.otherId);
           expect(sent.bodies).to.have.length(1);
-          expect(sent.bodies[0]).to.deep.equal(UPDATE_BODIES[c.key]());
+          expect(sent.bodies[0]).to.deep.equal(ADOPTED_UPDATE_BODIES(c.key));
           expect(result.outs).to.deep.include(c.inputs());
           expect(result.outs).not.to.have.property("__provider");
         });
@@ -122,9 +109,9 @@ describe("adopt, read, update, delete", () => {
         });
 
         it("a credential of the wrong kind: an error, and no write", async () => {
-          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.wrongKindRecord());
+          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.mismatchedRecord());
           const error = await rejection(
-            c.provider.create({ ...PROVIDER, ...c.wrongKindInputs(), adoptId: c.rawId(c.otherId) }),
+            c.provider.create({ ...PROVIDER, ...c.mismatchedInputs(), adoptId: c.rawId(c.otherId) }),
           );
           expect(error.message)
             .to.match(/adoptId/)
@@ -219,7 +206,7 @@ describe("adopt, read, update, delete", () => {
           const news = { ...PROVIDER, ...c.inputs(), adoptId: c.rawId(c.id) };
           const result = await c.provider.update(c.id, olds, news);
           expect(sent.bodies).to.have.length(1);
-          expect(sent.bodies[0]).to.deep.equal(UPDATE_BODIES[c.key]());
+          expect(sent.bodies[0]).to.deep.equal(ADOPTED_UPDATE_BODIES(c.key));
           const outs = result.outs as Record<string, unknown>;
           expect(outs).to.deep.include(c.inputs());
           expect(outs).not.to.have.property("__provider");
@@ -384,7 +371,7 @@ describe("adopt, read, update, delete", () => {
         // State holds what Tines answered: values taken from the live credential.
         const olds = { ...news, teamId: 2, folderId: 5, metadata: { env: "prod" }, description: "live" };
         await c.provider.update(c.id, olds, news);
-        const { team_id: _t, ...expected } = UPDATE_BODIES[c.key]();
+        const { team_id: _t, ...expected } = UPDATE_BODIES(c.key);
         for (const name of Object.keys(TINES_INHERITED_DEFAULTS)) delete expected[name];
         expect(sent.bodies).to.deep.equal([
           {
@@ -414,7 +401,7 @@ describe("adopt, read, update, delete", () => {
       await c.provider.update(c.id, { ...PROVIDER, ...c.inputs(), description: "old" }, news);
       expect(sent.bodies).to.deep.equal([
         {
-          ...UPDATE_BODIES[c.key](),
+          ...UPDATE_BODIES(c.key),
           description: "d",
           read_access: "GLOBAL",
           allowed_hosts: [],
