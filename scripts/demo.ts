@@ -1,5 +1,7 @@
 // `npm run demo [-- --destroy]`: deploys examples/main (all four credential resources) against the local
-// emulator and shows what the APIs received.
+// emulator and shows what the APIs received. A second act (scripts/demoAdopt.ts) then treats what it
+// created as an existing estate: `pulumi-api-credentials generate` writes the program that adopts it,
+// which the engine-path harness adopts, then previews with no change.
 //
 // With a Pulumi CLI (`pulumi` on PATH and `pulumi version` works): the real `pulumi up --yes --refresh` of
 // the program, installed from the package tarball into .demo/program, with a local file backend in
@@ -16,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
 import { EngineHarness, type JsonObject, type Step, UNKNOWN } from "../tests/integration/harness";
+import { adoptAct, createdRecords, type CreatedRecords } from "./demoAdopt";
 import { compileExamples, PROJECT, prepareProgram, repoRoot } from "./demoProgram";
 import { detectPulumiCli, runPulumi, setConfig, type PulumiSession } from "./pulumiCli";
 import { startRecordingProxy, SECRET, type RecordedRequest, type RecordingProxy } from "./recordingProxy";
@@ -24,6 +27,7 @@ const STACK = "demo";
 const DEMO_DIR = path.join(repoRoot, ".demo");
 const PROGRAM_DIR = path.join(DEMO_DIR, "program");
 const BUILD_DIR = path.join(DEMO_DIR, "build");
+const ADOPTED_DIR = path.join(DEMO_DIR, "adopted");
 const EMULATOR_STATE = path.join(DEMO_DIR, "emulator-state.json");
 const BACKEND_DIR = path.join(repoRoot, ".pulumi-state");
 /** The demo stack holds emulator values only; a fixed passphrase keeps reruns non-interactive. */
@@ -198,7 +202,7 @@ async function viaHarness(
   emulator: Emulator,
   proxy: RecordingProxy,
   cfg: ReturnType<typeof stackConfig>,
-): Promise<void> {
+): Promise<CreatedRecords> {
   step("start @pulumi/pulumi's dynamic provider host in the program folder; Configure with the stack config");
   const harness = await EngineHarness.start({
     programDir: PROGRAM_DIR,
@@ -226,6 +230,7 @@ async function viaHarness(
     if (!up.ok) throw fail("up", up.errors);
     printSteps(up.steps);
     printOutputs(up.outputs, up.secretOutputs);
+    const created = createdRecords(emulator);
 
     step("[harness] preview again: expect no changes and no API request");
     const before = proxy.requests.length;
@@ -249,6 +254,7 @@ async function viaHarness(
       console.log(`    emulator now holds ${left} credentials`);
       if (left) throw new Error("destroy left credentials in the emulator");
     }
+    return created;
   } finally {
     await harness.stop();
   }
@@ -259,21 +265,21 @@ async function viaCli(
   emulator: Emulator,
   proxy: RecordingProxy,
   cfg: ReturnType<typeof stackConfig>,
-): Promise<void> {
+): Promise<CreatedRecords | undefined> {
   const session: PulumiSession = { backendDir: BACKEND_DIR, passphrase: PASSPHRASE, cwd: PROGRAM_DIR };
   fs.mkdirSync(BACKEND_DIR, { recursive: true });
   if (opts.destroy) {
     const selected = await runPulumi(session, ["stack", "select", STACK], { allowFailure: true });
     if (selected.code !== 0) {
       console.log(`    no demo stack in ${rel(BACKEND_DIR)}: nothing to destroy`);
-      return;
+      return undefined;
     }
     await setConfig(session, STACK, cfg.config, cfg.secretKeys);
     step("pulumi destroy --yes");
     await runPulumi(session, ["destroy", "--yes", "--stack", STACK], { echo: true });
     await runPulumi(session, ["stack", "rm", "--yes", STACK]);
     printEmulatorSummary(emulator, proxy);
-    return;
+    return undefined;
   }
   step(
     `pulumi stack select --create ${STACK}; pulumi config set-all (emulator URL, emulator keys, demo AWS pair)`,
@@ -297,6 +303,7 @@ async function viaCli(
   console.log(`    no changes, ${proxy.requests.length - before} API requests`);
 
   printEmulatorSummary(emulator, proxy);
+  return createdRecords(emulator);
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
@@ -348,14 +355,18 @@ async function main(): Promise<void> {
     `emulator on ${emulator.url} (request bodies recorded through ${proxy.url}, which the stack config names)`,
   );
 
+  let created: CreatedRecords | undefined;
   try {
-    if (cli.available) await viaCli(opts, emulator, proxy, cfg);
-    else await viaHarness(opts, emulator, proxy, cfg);
+    if (cli.available) created = await viaCli(opts, emulator, proxy, cfg);
+    else created = await viaHarness(opts, emulator, proxy, cfg);
     if (cli.available && opts.destroy) fs.rmSync(EMULATOR_STATE, { force: true });
   } finally {
     await proxy.stop();
     await emulator.stop();
   }
+
+  // Act 2 runs on its own emulator: it needs nothing of act 1 but the records it created.
+  if (created) await adoptAct(created, program.installed, ADOPTED_DIR, step);
 
   const held = emulator.tines.list().length + emulator.twilio.list().length;
   console.log(

@@ -5,6 +5,7 @@
 // credentials with and without friendly names, some in a subaccount. Used by the generator's engine-path test, the demo and the bench.
 import { generateKeyPairSync, randomBytes } from "crypto";
 import type { Emulator, TinesRecord } from "../../emulator";
+import { kindOfClass, specOf } from "../../provider/kinds";
 
 /** Names cycled through: every one a resource name or identifier must survive. */
 export const ODD_NAMES = [
@@ -182,4 +183,47 @@ export function seedEstate(emulator: Emulator, options: EstateOptions): Estate {
     estate.twilioSids.push(record.sid);
   }
   return estate;
+}
+
+/** One input a generated program reads from the stack config. */
+export interface ConfigKey {
+  key: string;
+  /** The credential it belongs to (a Tines id, or a Twilio sid). */
+  adoptId: string;
+  /** The input and its API name. */
+  field: string;
+  api: string;
+  secret: boolean;
+  /** Read with `config.get*`: may be left unset. */
+  optional: boolean;
+}
+
+/** The inputs a generated index.ts reads from the stack config, each with its credential and field. */
+export function configKeys(indexTs: string): ConfigKey[] {
+  const keys: ConfigKey[] = [];
+  for (const block of indexTs.split(/\n}\);\n/)) {
+    const adoptId = /^ {2}adoptId: "?([^",]+)"?,$/m.exec(block)?.[1];
+    const className = /= new (\w+)\(/.exec(block)?.[1];
+    for (const m of block.matchAll(/^ {2}(\w+): config\.(require|get)(Secret)?\w*(?:<[^>]*>)?\("(\w+)"/gm)) {
+      const [, field, verb, secret, key] = m;
+      const api = specOf(kindOfClass(className!)!).inputs[field].api!;
+      keys.push({ key, adoptId: adoptId!, field, api, secret: !!secret, optional: verb === "get" });
+    }
+  }
+  return keys;
+}
+
+/**
+ * The value of each key as the emulator holds it, as a user who holds their secrets would set it:
+ * Tines stored fields (secrets and write-only ones, an optional one only when set), Twilio key pairs.
+ */
+export function heldValues(emulator: Emulator, keys: ConfigKey[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const { key, adoptId, api } of keys) {
+    const stored = adoptId.startsWith("CR")
+      ? emulator.twilio.get(adoptId)?.credentials
+      : (emulator.tines.get(Number(adoptId)) as unknown as Record<string, unknown> | undefined)?.[api];
+    if (stored !== undefined && stored !== null) values.set(key, String(stored));
+  }
+  return values;
 }

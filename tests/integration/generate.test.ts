@@ -10,9 +10,9 @@ import * as path from "path";
 import { promisify } from "util";
 import { Emulator, RequestLogEntry, startEmulator, TinesRecord } from "../../emulator";
 import { tinesKindFor } from "../../generator/kinds";
-import { kindOfClass, KIND_NAMES, specOf } from "../../provider/kinds";
+import { KIND_NAMES, specOf } from "../../provider/kinds";
 import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
-import { Estate, pemKeys, PemPair, seedEstate } from "./estate";
+import { configKeys, Estate, heldValues, pemKeys, PemPair, seedEstate } from "./estate";
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -33,38 +33,6 @@ const SECRET_API_NAMES = KIND_NAMES.flatMap((kind) =>
     .filter((field) => field.secret && field.api !== undefined)
     .map((field) => field.api!),
 );
-
-interface ConfigKey {
-  key: string;
-  adoptId: string;
-  /** The input and its API name. */
-  field: string;
-  api: string;
-  secret: boolean;
-  optional: boolean;
-}
-
-/** The inputs index.ts reads from the stack config, each with the credential and field it belongs to. */
-function configKeys(indexTs: string): ConfigKey[] {
-  const keys: ConfigKey[] = [];
-  for (const block of indexTs.split(/\n}\);\n/)) {
-    const adoptId = /^ {2}adoptId: "?([^",]+)"?,$/m.exec(block)?.[1];
-    const className = /= new (\w+)\(/.exec(block)?.[1];
-    for (const m of block.matchAll(/^ {2}(\w+): config\.(require|get)(Secret)?\w*(?:<[^>]*>)?\("(\w+)"/gm)) {
-      const spec = specOf(kindOfClass(className!)!);
-      const [, field, verb, secret, key] = m;
-      keys.push({
-        key,
-        adoptId: adoptId!,
-        field,
-        api: spec.inputs[field].api!,
-        secret: !!secret,
-        optional: verb === "get",
-      });
-    }
-  }
-  return keys;
-}
 
 /** Every file under `dir` except node_modules, as text. */
 function filesUnder(root: string, dir = root): { file: string; text: string }[] {
@@ -273,16 +241,10 @@ describe("generate: adopt an existing estate (CLI of the installed package, tsc,
       // key pair Twilio holds (it cannot be changed on an existing credential), and the values Tines
       // stores but never returns (OAUTH's URLs, client id, scope, grant type, PKCE method if set).
       const keysOfProgram = configKeys(indexTs);
-      const declared = new Map<string, string>();
+      const declared = heldValues(emulator, keysOfProgram);
       for (const { key, adoptId, api, secret } of keysOfProgram) {
-        if (adoptId.startsWith("CR")) {
-          declared.set(key, emulator.twilio.get(adoptId)!.credentials);
-          continue;
-        }
-        const stored = emulator.tines.get(Number(adoptId)) as unknown as Record<string, unknown>;
-        const keepsKey = api === "jwt_private_key" && stored.jwt_algorithm !== "HS256";
-        if (secret && !keepsKey) declared.set(key, `declared-${api}-${adoptId}`);
-        else if (stored[api] !== null && stored[api] !== undefined) declared.set(key, String(stored[api]));
+        const keepsKey = api === "jwt_private_key" && declared.get(key)?.includes("-----BEGIN");
+        if (secret && !adoptId.startsWith("CR") && !keepsKey) declared.set(key, `declared-${api}-${adoptId}`);
       }
       const tinesSecretKeys = keysOfProgram.filter((k) => k.secret && !k.adoptId.startsWith("CR"));
       // The values the user sets as secrets; the others (OAUTH's URLs, ids, scopes) are plain config.
