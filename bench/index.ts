@@ -1,7 +1,7 @@
 // `npm run bench`: the package's cost next to the floor it runs on, and how it holds up under faults and bad
 // input. Prints every figure with its target and PASS/FAIL and exits non-zero when a target is missed.
 //
-//   node build/bench/index.js [--only=requests,overhead,size,scale,ratelimit,faults,fuzz,leaks]
+//   node build/bench/index.js [--only=requests,overhead,size,scale,ratelimit,faults,fuzz,leaks,generate]
 //                             [--quick] [--seed=<n>] [--keep]
 //
 // --quick shrinks every loop (for a smoke run; its figures are not the ones quoted in bench/README.md).
@@ -11,6 +11,7 @@ import { BenchContext } from "./lib/context";
 import { log, Report } from "./lib/report";
 import { faultsPart } from "./parts/faults";
 import { fuzzPart } from "./parts/fuzz";
+import { generatePart } from "./parts/generate";
 import { leaksPart } from "./parts/leaks";
 import { overheadPart } from "./parts/overhead";
 import { rateLimitPart } from "./parts/ratelimit";
@@ -29,6 +30,7 @@ const PARTS: [string, string, Part][] = [
   ["faults", "6. Fault matrix: operation x fault", faultsPart],
   ["fuzz", "7. Property-based fuzzing of check", fuzzPart],
   ["leaks", "8. Leak scan over everything the run produced", leaksPart],
+  ["generate", "9. pulumi-api-credentials generate against 1,000 credentials", generatePart],
 ];
 
 function parseArgs(argv: string[]): { only: string[]; quick: boolean; seed: number; keep: boolean } {
