@@ -66,10 +66,19 @@ export interface FaultRule {
   probability?: number;
 }
 
-export type TinesMode = "TEXT" | "JWT" | "AWS";
+export type TinesMode = "TEXT" | "JWT" | "OAUTH" | "AWS" | "MTLS" | "HTTP_REQUEST_AGENT" | "MULTI_REQUEST";
 export type TinesPutSemantics = "replace" | "merge";
 export type TinesReadAccess = "TEAM" | "GLOBAL" | "SPECIFIC_TEAMS";
 export type TinesAwsAuthenticationType = "KEY" | "ROLE" | "INSTANCE_PROFILE";
+export type TinesOauthGrantType = "client_credentials" | "authorization_code";
+export type TinesOauthPkceMethod = "S256" | "plain";
+
+/** One of a MULTI_REQUEST credential's two requests, as sent. */
+export interface TinesCredentialRequest {
+  options: Record<string, unknown>;
+  /** Secret. */
+  http_request_secret?: string;
+}
 
 export interface TinesOwner {
   user_id: number;
@@ -79,8 +88,9 @@ export interface TinesOwner {
 }
 
 /**
- * A stored Tines credential: the documented response object plus the secret inputs
- * (`value`, `jwt_private_key`, `aws_secret_key`) and `live_credential_id`, which the API never returns.
+ * A stored Tines credential: the documented response object plus what the API never returns: the
+ * secrets, `live_credential_id`, and every own field of OAUTH, MTLS, HTTP_REQUEST_AGENT and
+ * MULTI_REQUEST (see tines/modes.ts).
  */
 export interface TinesRecord {
   id: number;
@@ -112,10 +122,32 @@ export interface TinesRecord {
   aws_assumed_role_arn?: string | null;
   use_static_external_id?: boolean;
   aws_assumed_role_external_id?: string;
-  // Internal: never returned by the API
+  // OAUTH only, never returned
+  oauth_grant_type?: TinesOauthGrantType;
+  oauth_url?: string | null;
+  oauth_token_url?: string;
+  oauth_client_id?: string;
+  oauth_scope?: string;
+  /** The one camelCase request key, as documented. */
+  oauthPkceCodeChallengeMethod?: TinesOauthPkceMethod | null;
+  // MTLS only, never returned
+  mtls_client_certificate?: string;
+  mtls_root_certificate?: string;
+  // HTTP_REQUEST_AGENT and MULTI_REQUEST only, never returned
+  http_request_options?: Record<string, unknown>;
+  credential_requests?: TinesCredentialRequest[];
+  http_request_location_of_token?: string;
+  /** Seconds; null when not set, and after a PUT that leaves it out. */
+  http_request_ttl?: number | null;
+  content_type?: string | null;
+  // Secrets, never returned
   value?: string;
   jwt_private_key?: string;
   aws_secret_key?: string;
+  oauth_client_secret?: string;
+  mtls_client_private_key?: string;
+  http_request_secret?: string;
+  // Internal: never returned by the API
   live_credential_id?: number;
 }
 
