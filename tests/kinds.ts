@@ -19,6 +19,9 @@ export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
  */
 export type BenchSecret = (field: string, value?: string) => string;
 
+/** One diff scenario: the field, its value in state, its new declared value, and the effect. */
+export type DiffRow = [field: string, before: unknown, after: unknown, effect: "in-place" | "replace"];
+
 export interface KindSample {
   /**
    * Valid inputs, as check returns them, for the suites that run each scenario against every kind.
@@ -29,6 +32,13 @@ export interface KindSample {
   alsoValid?(): Inputs[];
   /** Response fields the kind's answers add to its service's common ones (with documented values). */
   answer?: Record<string, unknown>;
+  /**
+   * The kind's own part of the update body `inputs()` must give, written out from the docs (the
+   * suite adds the service's common part).
+   */
+  updateBody(): Record<string, unknown>;
+  /** The kind's own fields in the diff table (the service's common ones are the suite's). */
+  diffRows?: DiffRow[];
   /** Valid inputs the seeded fuzz run starts from and mutates. */
   fuzzStart(): Inputs;
   /**
@@ -65,11 +75,26 @@ function fuzzRsaKey(): string {
 export const SAMPLES = {
   tinesTextCredential: {
     inputs: () => ({ name: "ci-token", teamId: 2, value: TEXT_VALUE }),
+    updateBody: () => ({ value: TEXT_VALUE, mode: "TEXT" }),
+    diffRows: [["value", TEXT_VALUE, "rotated-secret-value", "in-place"]],
     fuzzStart: () => ({ name: "fuzz", teamId: 1, value: "fuzz-value" }),
     benchInputs: (secret) => ({ value: secret("value") }),
   },
   tinesJwtCredential: {
     inputs: () => ({ name: "ci-token", teamId: 2, jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
+    updateBody: () => ({
+      jwt_algorithm: "RS256",
+      jwt_private_key: keys().rsa,
+      mode: "JWT",
+      jwt_payload: {},
+      jwt_auto_generate_time_claims: false,
+    }),
+    diffRows: [
+      ["jwtAlgorithm", "RS256", "RS512", "in-place"],
+      ["jwtPayload", { iss: "a" }, { iss: "b" }, "in-place"],
+      ["jwtAutoGenerateTimeClaims", false, true, "in-place"],
+      ["jwtPrivateKey", keys().rsa, keys().rsaPkcs1, "in-place"],
+    ],
     alsoValid: () => [
       {
         name: "jwt",
@@ -94,6 +119,25 @@ export const SAMPLES = {
       awsAccessKey: AWS_ACCESS_KEY_ID,
       awsSecretKey: TINES_AWS_SECRET,
     }),
+    updateBody: () => ({
+      aws_authentication_type: "KEY",
+      aws_access_key: AWS_ACCESS_KEY_ID,
+      aws_secret_key: TINES_AWS_SECRET,
+      mode: "AWS",
+      use_static_external_id: false,
+    }),
+    diffRows: [
+      ["awsAuthenticationType", "KEY", "INSTANCE_PROFILE", "replace"],
+      ["awsAccessKey", AWS_ACCESS_KEY_ID, "AKIAOTHER0000000000", "in-place"],
+      ["awsSecretKey", TINES_AWS_SECRET, "rotated-aws-secret", "in-place"],
+      [
+        "awsAssumedRoleArn",
+        "arn:aws:iam::123456789012:role/a",
+        "arn:aws:iam::123456789012:role/b",
+        "in-place",
+      ],
+      ["useStaticExternalId", false, true, "in-place"],
+    ],
     answer: {
       aws_assumed_role_external_id: "1e52dbcf-3621-4969-9bf6-3fd2699db84b",
       use_static_external_id: false,
@@ -108,6 +152,7 @@ export const SAMPLES = {
   },
   twilioAwsCredential: {
     inputs: () => ({ credentials: `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`, friendlyName: "ci" }),
+    updateBody: () => ({ FriendlyName: "ci" }),
     alsoValid: () => [
       { awsAccessKeyId: AWS_ACCESS_KEY_ID, awsSecretAccessKey: AWS_SECRET, friendlyName: "ci" },
     ],
