@@ -12,6 +12,8 @@ export {
   TinesCredentialArgs,
   TinesJwtCredential,
   TinesJwtCredentialArgs,
+  TinesMtlsCredential,
+  TinesMtlsCredentialArgs,
   TinesTextCredential,
   TinesTextCredentialArgs,
   TwilioAwsCredential,

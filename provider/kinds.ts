@@ -16,10 +16,12 @@ import type { CredentialProvider } from "./core/lifecycle";
 import type { CredentialSpec } from "./core/spec";
 import tinesAwsProvider = require("./providers/tinesAws");
 import tinesJwtProvider = require("./providers/tinesJwt");
+import tinesMtlsProvider = require("./providers/tinesMtls");
 import tinesTextProvider = require("./providers/tinesText");
 import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
 import { tinesJwtSpec } from "./tines/jwt";
+import { tinesMtlsSpec } from "./tines/mtls";
 import { tinesTextSpec } from "./tines/text";
 import { twilioAwsSpec } from "./twilio/aws";
 
@@ -74,6 +76,13 @@ export const KINDS = {
     module: "twilioAws",
     className: "TwilioAwsCredential",
     token: "twilio:AwsCredential",
+  },
+  tinesMtlsCredential: {
+    spec: tinesMtlsSpec,
+    provider: tinesMtlsProvider,
+    module: "tinesMtls",
+    className: "TinesMtlsCredential",
+    token: "tines:MtlsCredential",
   },
 } as const satisfies Record<string, CredentialKind>;
 

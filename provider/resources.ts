@@ -371,12 +371,53 @@ export class TwilioAwsCredential extends CredentialResource {
   }
 }
 
+export interface TinesMtlsCredentialArgs extends TinesCredentialArgs {
+  /**
+   * The client certificate (PEM) Tines presents, issued by the CA of `mtlsRootCertificate`; it may be
+   * followed by its intermediate CA certificates.
+   */
+  mtlsClientCertificate: In<string>;
+  /**
+   * The client certificate's private key, as an unencrypted PEM; it must match the certificate's public key.
+   * Secret: kept in state only encrypted, never read back from the service.
+   */
+  mtlsClientPrivateKey: In<string>;
+  /**
+   * The root certificate (PEM) of the CA that issued the client certificate, or a bundle of the intermediate
+   * CA certificates and the root: the client certificate must chain up to it.
+   */
+  mtlsRootCertificate: In<string>;
+}
+
+export class TinesMtlsCredential extends TinesCredentialBase {
+  /**
+   * The client certificate (PEM) Tines presents, issued by the CA of `mtlsRootCertificate`; it may be
+   * followed by its intermediate CA certificates.
+   */
+  declare readonly mtlsClientCertificate: Out<string>;
+  /**
+   * The client certificate's private key, as an unencrypted PEM; it must match the certificate's public key.
+   * Secret: kept in state only encrypted, never read back from the service.
+   */
+  declare readonly mtlsClientPrivateKey: Out<string>;
+  /**
+   * The root certificate (PEM) of the CA that issued the client certificate, or a bundle of the intermediate
+   * CA certificates and the root: the client certificate must chain up to it.
+   */
+  declare readonly mtlsRootCertificate: Out<string>;
+
+  constructor(name: string, args: TinesMtlsCredentialArgs, opts?: pulumi.CustomResourceOptions) {
+    super(KINDS.tinesMtlsCredential, name, args, opts);
+  }
+}
+
 /** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
 interface Classes {
   tinesTextCredential: typeof TinesTextCredential;
   tinesJwtCredential: typeof TinesJwtCredential;
   tinesAwsCredential: typeof TinesAwsCredential;
   twilioAwsCredential: typeof TwilioAwsCredential;
+  tinesMtlsCredential: typeof TinesMtlsCredential;
 }
 
 type ArgsOf<K extends KindName> = ConstructorParameters<Classes[K]>[1];

@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from "crypto";
 import type { Inputs } from "../provider/core/fields";
 import type { KindName } from "../provider/kinds";
+import { pki } from "./certificates";
 import { keys } from "./keys";
 
 export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
@@ -158,6 +159,48 @@ export const SAMPLES = {
     ],
     fuzzStart: () => ({ credentials: "AKIAFUZZ:fuzz-secret" }),
     benchInputs: (secret, i) => ({ credentials: `${benchKeyId(i)}:${secret("credentials")}` }),
+  },
+  tinesMtlsCredential: {
+    inputs: () => ({
+      name: "ci-token",
+      teamId: 2,
+      mtlsClientCertificate: pki().client,
+      mtlsClientPrivateKey: pki().clientKey,
+      mtlsRootCertificate: pki().root,
+    }),
+    updateBody: () => ({
+      mtls_client_certificate: pki().client,
+      mtls_client_private_key: pki().clientKey,
+      mtls_root_certificate: pki().root,
+      mode: "MTLS",
+    }),
+    diffRows: [
+      ["mtlsClientCertificate", pki().client, pki().chainedClient, "in-place"],
+      ["mtlsClientPrivateKey", pki().clientKey, pki().chainedClientKey, "in-place"],
+      ["mtlsRootCertificate", pki().root, pki().intermediate + pki().root, "in-place"],
+    ],
+    alsoValid: () => [
+      {
+        name: "mtls-chain",
+        teamId: 2,
+        mtlsClientCertificate: pki().chainedClient,
+        mtlsClientPrivateKey: pki().chainedClientKey,
+        mtlsRootCertificate: pki().intermediate + pki().root,
+      },
+    ],
+    fuzzStart: () => ({
+      name: "fuzz",
+      teamId: 1,
+      mtlsClientCertificate: pki().client,
+      mtlsClientPrivateKey: pki().clientKey,
+      mtlsRootCertificate: pki().root,
+    }),
+    // The key is the only secret; one key pair serves every bench resource (issuing is the slow part).
+    benchInputs: (secret) => ({
+      mtlsClientCertificate: pki().client,
+      mtlsClientPrivateKey: secret("mtlsClientPrivateKey", pki().clientKey),
+      mtlsRootCertificate: pki().root,
+    }),
   },
 } satisfies Record<KindName, KindSample>;
 
