@@ -17,11 +17,13 @@ import type { CredentialSpec } from "./core/spec";
 import tinesAwsProvider = require("./providers/tinesAws");
 import tinesJwtProvider = require("./providers/tinesJwt");
 import tinesMtlsProvider = require("./providers/tinesMtls");
+import tinesMultiRequestProvider = require("./providers/tinesMultiRequest");
 import tinesTextProvider = require("./providers/tinesText");
 import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
 import { tinesJwtSpec } from "./tines/jwt";
 import { tinesMtlsSpec } from "./tines/mtls";
+import { tinesMultiRequestSpec } from "./tines/multiRequest";
 import { tinesTextSpec } from "./tines/text";
 import { twilioAwsSpec } from "./twilio/aws";
 
@@ -83,6 +85,13 @@ export const KINDS = {
     module: "tinesMtls",
     className: "TinesMtlsCredential",
     token: "tines:MtlsCredential",
+  },
+  tinesMultiRequestCredential: {
+    spec: tinesMultiRequestSpec,
+    provider: tinesMultiRequestProvider,
+    module: "tinesMultiRequest",
+    className: "TinesMultiRequestCredential",
+    token: "tines:MultiRequestCredential",
   },
 } as const satisfies Record<string, CredentialKind>;
 

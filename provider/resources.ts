@@ -411,6 +411,52 @@ export class TinesMtlsCredential extends TinesCredentialBase {
   }
 }
 
+/** One request of a multi-request credential. */
+export interface TinesCredentialRequest {
+  options: In<Record<string, In<unknown>>>;
+  httpRequestSecret?: In<string>;
+}
+
+export interface TinesMultiRequestCredentialArgs extends TinesCredentialArgs {
+  /**
+   * Exactly two requests `{ options, httpRequestSecret? }`, run in this order. Secret as a whole, since it
+   * holds the requests' secrets. Removing an item's `httpRequestSecret` sends that item without
+   * `http_request_secret`: Tines documents no way to clear a stored one, so if its PUT merges, the old secret
+   * may stay; replace the credential to be sure it is gone. Secret: kept in state only encrypted, never read
+   * back from the service.
+   */
+  credentialRequests: In<In<TinesCredentialRequest>[]>;
+  /** Where the token is in the second request's answer, as a formula path such as `=response.body.token`. */
+  httpRequestLocationOfToken: In<string>;
+  /** How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set. Default: `null`. */
+  httpRequestTtl?: In<number>;
+  /** The content type of the requests' payload, as the create page calls it. */
+  contentType?: In<string>;
+}
+
+export class TinesMultiRequestCredential extends TinesCredentialBase {
+  /**
+   * Exactly two requests `{ options, httpRequestSecret? }`, run in this order. Secret as a whole, since it
+   * holds the requests' secrets. Removing an item's `httpRequestSecret` sends that item without
+   * `http_request_secret`: Tines documents no way to clear a stored one, so if its PUT merges, the old secret
+   * may stay; replace the credential to be sure it is gone. Secret: kept in state only encrypted, never read
+   * back from the service.
+   */
+  declare readonly credentialRequests: Out<
+    { options: Record<string, unknown>; httpRequestSecret?: string }[]
+  >;
+  /** Where the token is in the second request's answer, as a formula path such as `=response.body.token`. */
+  declare readonly httpRequestLocationOfToken: Out<string>;
+  /** How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set. Default: `null`. */
+  declare readonly httpRequestTtl: Out<number | null>;
+  /** The content type of the requests' payload, as the create page calls it. */
+  declare readonly contentType: Out<string | undefined>;
+
+  constructor(name: string, args: TinesMultiRequestCredentialArgs, opts?: pulumi.CustomResourceOptions) {
+    super(KINDS.tinesMultiRequestCredential, name, args, opts);
+  }
+}
+
 /** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
 interface Classes {
   tinesTextCredential: typeof TinesTextCredential;
@@ -418,6 +464,7 @@ interface Classes {
   tinesAwsCredential: typeof TinesAwsCredential;
   twilioAwsCredential: typeof TwilioAwsCredential;
   tinesMtlsCredential: typeof TinesMtlsCredential;
+  tinesMultiRequestCredential: typeof TinesMultiRequestCredential;
 }
 
 type ArgsOf<K extends KindName> = ConstructorParameters<Classes[K]>[1];
