@@ -17,11 +17,15 @@ import type { CredentialSpec } from "./core/spec";
 import tinesAwsProvider = require("./providers/tinesAws");
 import tinesJwtProvider = require("./providers/tinesJwt");
 import tinesOauthProvider = require("./providers/tinesOauth");
+import tinesMtlsProvider = require("./providers/tinesMtls");
+import tinesMultiRequestProvider = require("./providers/tinesMultiRequest");
 import tinesTextProvider = require("./providers/tinesText");
 import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
 import { tinesJwtSpec } from "./tines/jwt";
 import { tinesOauthSpec } from "./tines/oauth";
+import { tinesMtlsSpec } from "./tines/mtls";
+import { tinesMultiRequestSpec } from "./tines/multiRequest";
 import { tinesTextSpec } from "./tines/text";
 import { twilioAwsSpec } from "./twilio/aws";
 
@@ -76,6 +80,20 @@ export const KINDS = {
     module: "tinesOauth",
     className: "TinesOauthCredential",
     token: "tines:OauthCredential",
+  },
+  tinesMtlsCredential: {
+    spec: tinesMtlsSpec,
+    provider: tinesMtlsProvider,
+    module: "tinesMtls",
+    className: "TinesMtlsCredential",
+    token: "tines:MtlsCredential",
+  },
+  tinesMultiRequestCredential: {
+    spec: tinesMultiRequestSpec,
+    provider: tinesMultiRequestProvider,
+    module: "tinesMultiRequest",
+    className: "TinesMultiRequestCredential",
+    token: "tines:MultiRequestCredential",
   },
   twilioAwsCredential: {
     spec: twilioAwsSpec,

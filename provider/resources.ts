@@ -482,6 +482,122 @@ export class TinesOauthCredential extends TinesCredentialBase {
   }
 }
 
+export interface TinesMtlsCredentialArgs extends TinesCredentialArgs {
+  /**
+   * The client certificate (PEM) Tines presents, issued by the CA of `mtlsRootCertificate`; it may be
+   * followed by its intermediate CA certificates. Write-only: no answer carries it, so state keeps the
+   * declared value.
+   */
+  mtlsClientCertificate: In<string>;
+  /**
+   * The client certificate's private key, as an unencrypted PEM; it must match the certificate's public key.
+   * Secret: kept in state only encrypted, never read back from the service.
+   */
+  mtlsClientPrivateKey: In<string>;
+  /**
+   * The root certificate (PEM) of the CA that issued the client certificate, or a bundle of the intermediate
+   * CA certificates and the root: the client certificate must chain up to it. Write-only: no answer carries
+   * it, so state keeps the declared value.
+   */
+  mtlsRootCertificate: In<string>;
+}
+
+export class TinesMtlsCredential extends TinesCredentialBase {
+  /**
+   * The client certificate (PEM) Tines presents, issued by the CA of `mtlsRootCertificate`; it may be
+   * followed by its intermediate CA certificates. Write-only: no answer carries it, so state keeps the
+   * declared value.
+   */
+  declare readonly mtlsClientCertificate: Out<string>;
+  /**
+   * The client certificate's private key, as an unencrypted PEM; it must match the certificate's public key.
+   * Secret: kept in state only encrypted, never read back from the service.
+   */
+  declare readonly mtlsClientPrivateKey: Out<string>;
+  /**
+   * The root certificate (PEM) of the CA that issued the client certificate, or a bundle of the intermediate
+   * CA certificates and the root: the client certificate must chain up to it. Write-only: no answer carries
+   * it, so state keeps the declared value.
+   */
+  declare readonly mtlsRootCertificate: Out<string>;
+
+  constructor(
+    name: string,
+    args: ArgsKeeping<TinesMtlsCredentialArgs, "tinesMtlsCredential">,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(KINDS.tinesMtlsCredential, name, args, opts);
+  }
+}
+
+/** One request of a multi-request credential. */
+export interface TinesCredentialRequest {
+  options: In<Record<string, In<unknown>>>;
+  httpRequestSecret?: In<string>;
+}
+
+export interface TinesMultiRequestCredentialArgs extends TinesCredentialArgs {
+  /**
+   * Exactly two requests `{ options, httpRequestSecret? }`, run in this order. Secret as a whole, since it
+   * holds the requests' secrets. Removing an item's `httpRequestSecret` sends that item without
+   * `http_request_secret`: Tines documents no way to clear a stored one, so if its PUT merges, the old secret
+   * may stay; replace the credential to be sure it is gone. Secret: kept in state only encrypted, never read
+   * back from the service.
+   */
+  credentialRequests: In<In<TinesCredentialRequest>[]>;
+  /**
+   * Where the token is in the second request's answer, as a formula path such as `=response.body.token`.
+   * Write-only: no answer carries it, so state keeps the declared value.
+   */
+  httpRequestLocationOfToken: In<string>;
+  /**
+   * How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set. Write-only: no answer
+   * carries it, so state keeps the declared value. Default: `null`.
+   */
+  httpRequestTtl?: In<number>;
+  /**
+   * The content type of the requests' payload, as the create page calls it. Write-only: no answer carries it,
+   * so state keeps the declared value.
+   */
+  contentType?: In<string>;
+}
+
+export class TinesMultiRequestCredential extends TinesCredentialBase {
+  /**
+   * Exactly two requests `{ options, httpRequestSecret? }`, run in this order. Secret as a whole, since it
+   * holds the requests' secrets. Removing an item's `httpRequestSecret` sends that item without
+   * `http_request_secret`: Tines documents no way to clear a stored one, so if its PUT merges, the old secret
+   * may stay; replace the credential to be sure it is gone. Secret: kept in state only encrypted, never read
+   * back from the service.
+   */
+  declare readonly credentialRequests: Out<
+    { options: Record<string, unknown>; httpRequestSecret?: string }[]
+  >;
+  /**
+   * Where the token is in the second request's answer, as a formula path such as `=response.body.token`.
+   * Write-only: no answer carries it, so state keeps the declared value.
+   */
+  declare readonly httpRequestLocationOfToken: Out<string>;
+  /**
+   * How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set. Write-only: no answer
+   * carries it, so state keeps the declared value. Default: `null`.
+   */
+  declare readonly httpRequestTtl: Out<number | null>;
+  /**
+   * The content type of the requests' payload, as the create page calls it. Write-only: no answer carries it,
+   * so state keeps the declared value.
+   */
+  declare readonly contentType: Out<string | undefined>;
+
+  constructor(
+    name: string,
+    args: ArgsKeeping<TinesMultiRequestCredentialArgs, "tinesMultiRequestCredential">,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(KINDS.tinesMultiRequestCredential, name, args, opts);
+  }
+}
+
 /** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
 interface Classes {
   tinesTextCredential: typeof TinesTextCredential;
@@ -489,6 +605,8 @@ interface Classes {
   tinesAwsCredential: typeof TinesAwsCredential;
   twilioAwsCredential: typeof TwilioAwsCredential;
   tinesOauthCredential: typeof TinesOauthCredential;
+  tinesMtlsCredential: typeof TinesMtlsCredential;
+  tinesMultiRequestCredential: typeof TinesMultiRequestCredential;
 }
 
 /** Each kind's Args interface (the constructors also take it with adoptId and kept fields left out). */
@@ -498,6 +616,8 @@ interface ArgsByKind {
   tinesAwsCredential: TinesAwsCredentialArgs;
   twilioAwsCredential: TwilioAwsCredentialArgs;
   tinesOauthCredential: TinesOauthCredentialArgs;
+  tinesMtlsCredential: TinesMtlsCredentialArgs;
+  tinesMultiRequestCredential: TinesMultiRequestCredentialArgs;
 }
 
 type ArgsOf<K extends KindName> = ArgsByKind[K];

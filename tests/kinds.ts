@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from "crypto";
 import type { Inputs } from "../provider/core/fields";
 import { KindName, Service, serviceOf } from "../provider/kinds";
+import { pki } from "./certificates";
 import { keys } from "./keys";
 
 export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
@@ -13,6 +14,31 @@ export const AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
 export const OAUTH_CLIENT_SECRET = "oauth-client-secret-Pp4Oo3Nn2";
+/** The two nested secrets of the multi-request sample, one per request. */
+export const MULTI_SECRET_1 = "multi-request-secret-one-Hh3Jj4";
+export const MULTI_SECRET_2 = "multi-request-secret-two-Kk5Ll6";
+
+/** A multi-request credential's two requests, as declared (camelCase) and as sent (snake_case). */
+export const MULTI_REQUESTS = (first = MULTI_SECRET_1, second = MULTI_SECRET_2) => [
+  {
+    options: {
+      url: "https://idp.example.com/token",
+      method: "post",
+      payload: { client_secret: "<<secret>>" },
+    },
+    httpRequestSecret: first,
+  },
+  {
+    options: {
+      url: "https://vault.example.com/v1/secret",
+      method: "get",
+      headers: { Authorization: "Bearer <<PREVIOUS_STEP.body.access_token>>" },
+    },
+    httpRequestSecret: second,
+  },
+];
+const sentRequests = () =>
+  MULTI_REQUESTS().map((r) => ({ options: r.options, http_request_secret: r.httpRequestSecret }));
 
 /**
  * Gives a declaration's secret input: `value` as is, or a fresh secret; either way registered (the
@@ -222,6 +248,95 @@ export const SAMPLES = {
     ],
     fuzzStart: () => ({ credentials: "AKIAFUZZ:fuzz-secret" }),
     ownInputs: (secret, i) => ({ credentials: `${benchKeyId(i)}:${secret("credentials")}` }),
+  },
+  tinesMtlsCredential: {
+    inputs: () => ({
+      name: "ci-token",
+      teamId: 2,
+      mtlsClientCertificate: pki().client,
+      mtlsClientPrivateKey: pki().clientKey,
+      mtlsRootCertificate: pki().root,
+    }),
+    updateBody: () => ({
+      mtls_client_certificate: pki().client,
+      mtls_client_private_key: pki().clientKey,
+      mtls_root_certificate: pki().root,
+      mode: "MTLS",
+    }),
+    diffRows: [
+      ["mtlsClientCertificate", pki().client, pki().chainedClient, "in-place"],
+      ["mtlsClientPrivateKey", pki().clientKey, pki().chainedClientKey, "in-place"],
+      ["mtlsRootCertificate", pki().root, pki().intermediate + pki().root, "in-place"],
+    ],
+    alsoValid: () => [
+      {
+        name: "mtls-chain",
+        teamId: 2,
+        mtlsClientCertificate: pki().chainedClient,
+        mtlsClientPrivateKey: pki().chainedClientKey,
+        mtlsRootCertificate: pki().intermediate + pki().root,
+      },
+    ],
+    fuzzStart: () => ({
+      name: "fuzz",
+      teamId: 1,
+      mtlsClientCertificate: pki().client,
+      mtlsClientPrivateKey: pki().clientKey,
+      mtlsRootCertificate: pki().root,
+    }),
+    // The key is the only secret; one key pair serves every bench resource (issuing is the slow part).
+    ownInputs: (secret) => ({
+      mtlsClientCertificate: pki().client,
+      mtlsClientPrivateKey: secret("mtlsClientPrivateKey", pki().clientKey),
+      mtlsRootCertificate: pki().root,
+    }),
+  },
+  tinesMultiRequestCredential: {
+    inputs: () => ({
+      name: "ci-token",
+      teamId: 2,
+      credentialRequests: MULTI_REQUESTS(),
+      httpRequestLocationOfToken: "=response.body.token",
+    }),
+    updateBody: () => ({
+      credential_requests: sentRequests(),
+      http_request_location_of_token: "=response.body.token",
+      http_request_ttl: null,
+      mode: "MULTI_REQUEST",
+    }),
+    diffRows: [
+      ["credentialRequests", MULTI_REQUESTS(), MULTI_REQUESTS("rotated-first-secret"), "in-place"],
+      ["httpRequestLocationOfToken", "=response.body.token", "=response.body.value", "in-place"],
+      ["httpRequestTtl", 300, 600, "in-place"],
+      ["contentType", "application/json", "application/x-www-form-urlencoded", "in-place"],
+    ],
+    alsoValid: () => [
+      {
+        name: "multi",
+        teamId: 2,
+        credentialRequests: [
+          { options: { url: "https://a.example.com" } },
+          { options: { url: "https://b.example.com" } },
+        ],
+        httpRequestLocationOfToken: "=response.body.token",
+        httpRequestTtl: 300,
+        contentType: "application/json",
+      },
+    ],
+    fuzzStart: () => ({
+      name: "fuzz",
+      teamId: 1,
+      credentialRequests: MULTI_REQUESTS("fuzz-one", "fuzz-two"),
+      httpRequestLocationOfToken: "=response.body.token",
+    }),
+    ownInputs: (secret) => ({
+      credentialRequests: MULTI_REQUESTS(
+        secret("credentialRequests[0].httpRequestSecret"),
+        secret("credentialRequests[1].httpRequestSecret"),
+      ),
+      httpRequestLocationOfToken: "=response.body.token",
+      httpRequestTtl: 300,
+    }),
   },
 } satisfies Record<KindName, KindSample>;
 

@@ -111,7 +111,7 @@ describe("resource classes (pulumi mocks)", function () {
         for (const [field, value] of Object.entries(c.secrets)) {
           const output = resource[field] as pulumi.Output<unknown>;
           expect(await isSecret(output), `${field} is secret`).to.equal(true);
-          expect(await outputValue(output)).to.equal(value);
+          expect(await outputValue(output)).to.deep.equal(value);
         }
         for (const [field, value] of Object.entries(c.plain)) {
           const output = resource[field] as pulumi.Output<unknown>;

@@ -13,6 +13,7 @@ import { listEveryTinesCredential } from "../../provider/tines/client";
 import { main, parseGenerateArgs } from "../../generator/cli";
 import { generate, GenerateOptions, PROGRAM_FILES } from "../../generator/index";
 import { assignNames, kebab } from "../../generator/names";
+import { GENERATOR_KINDS } from "../../generator/kinds";
 import { planAdoption, PlanOptions, PlannedResource } from "../../generator/plan";
 import { literal, renderProgram } from "../../generator/render";
 import type { ServiceRead } from "../../generator/read";
@@ -325,7 +326,7 @@ describe("generator: planning the resources", () => {
     const p = plan({
       tines: tinesRead([
         tines(1, "TEXT"),
-        { ...tines(2, "TEXT"), mode: "MTLS" },
+        { ...tines(2, "TEXT"), mode: "PASSKEY" }, // a mode no kind manages
         { ...tines(3, "TEXT"), id: "x" },
         tines(4, "TEXT", { description: `leaked ${TINES_API_KEY}` }),
         tines(5, "TEXT", { name: "" }),
@@ -335,10 +336,11 @@ describe("generator: planning the resources", () => {
       ]),
     });
     expect(p.resources.map((r) => r.adoptId)).to.deep.equal([1, 8]);
-    expect(p.found.tines).to.deep.equal({ TEXT: 6, JWT: 1, MTLS: 1 });
+    expect(p.found.tines).to.deep.equal({ TEXT: 6, JWT: 1, PASSKEY: 1 });
+    const managed = GENERATOR_KINDS.flatMap((k) => k.tinesMode ?? []).join(", ");
     const reasons = p.skipped.map((s) => `${s.title}: ${s.reason}`);
     expect(reasons).to.deep.equal([
-      "Tines MTLS credential 2: mode MTLS is not supported by this package yet (it manages TEXT, JWT, AWS, OAUTH)",
+      `Tines PASSKEY credential 2: mode PASSKEY is not supported by this package yet (it manages ${managed})`,
       'Tines TEXT credential "x": the list answered it without a usable id',
       "Tines TEXT credential 4: one of its fields quotes the Tines API key, which must never be written to a file",
       "Tines TEXT credential 5: the provider would refuse it: name must not be empty",

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
+import { secretTexts } from "../../provider/core/fields";
 import { Ownership, ownership } from "../../provider/core/ownership";
 import { KIND_NAMES, KindName, KINDS, Service, serviceOf, specOf } from "../../provider/kinds";
 import { sampleOf } from "../kinds";
@@ -293,7 +294,7 @@ export interface ResourceCase {
   inputs(): Record<string, unknown>;
   /** Names of the secret inputs in `inputs()`. */
   secretInputs: string[];
-  /** The secret values in `inputs()`. */
+  /** The secret texts in `inputs()`, nested ones included. */
   secretValues(): string[];
   /** A create/get answer for `inputs()` (id `id`), optionally overridden. */
   record(overrides?: Record<string, unknown>): Record<string, unknown>;
@@ -365,7 +366,8 @@ export function caseOf(kind: KindName): ResourceCase {
     provider: providers[kind],
     inputs,
     secretInputs,
-    secretValues: () => secretInputs.map((n) => String(inputs()[n])),
+    // Nested ones too (a secret inside the items of a list), as redaction finds them.
+    secretValues: () => secretTexts(spec.inputs, inputs()),
     ...SERVICE_CASES[serviceOf(kind)](kind),
   };
 }

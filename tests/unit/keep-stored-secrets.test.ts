@@ -4,6 +4,7 @@
 // Adoption writes only when the declared state differs from the record or a declared secret must be sent.
 import { expect } from "chai";
 import nock from "nock";
+import { requestBody } from "../../provider/core/mapping";
 import { specOf } from "../../provider/kinds";
 import {
   ALL_CASES,
@@ -153,7 +154,10 @@ describe("keeping what the service stores for an adopted credential (secret and 
       await c.provider.create({ ...PROVIDER, ...c.inputs(), adoptId: c.rawId(c.id) });
       expect(bodies).to.have.length(1);
       const [secretName] = c.secretInputs;
-      expect(bodies[0][specOf(c.key).inputs[secretName].api!]).to.equal(c.inputs()[secretName]);
+      const field = specOf(c.key).inputs[secretName];
+      // As sent: a nested list's items in their API names too.
+      const sent = requestBody({ [secretName]: field }, c.inputs())[field.api!];
+      expect(bodies[0][field.api!]).to.deep.equal(sent);
     });
   }
 

@@ -10,6 +10,7 @@ import * as index from "../../provider";
 import { KIND_NAMES, KINDS, resourceType } from "../../provider/kinds";
 import { emulatorStackConfig } from "../integration/harness/stackConfig";
 import { SAMPLES, sampleOf } from "../kinds";
+import { startNewRun } from "./helpers";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const read = (file: string) => fs.readFileSync(path.join(repoRoot, file), "utf8");
@@ -117,6 +118,7 @@ describe("registry of kinds", () => {
       index.providers[KIND_NAMES[0]].configure({ config: { get: (key: string) => config[key] } });
 
     before(async () => {
+      startNewRun(); // a fresh emulator's ids start again at 1: earlier suites' claims are another run
       emulator = await startEmulator({ port: 0, ...keys });
       await configure(emulatorStackConfig(emulator, keys).config);
     });

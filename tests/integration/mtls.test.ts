@@ -1,0 +1,201 @@
+// TinesMtlsCredential through the engine path (packed package, the SDK's serializer under mocks, the
+// real provider host, the emulator): create, update, replace, refresh after an out-of-band change,
+// adopt and destroy, with the client key never in plain text in state, `__provider`, errors or output.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator, startEmulator } from "../../emulator";
+import { resourceType } from "../../provider/kinds";
+import { pki } from "../certificates";
+import { keyLines } from "../unit/helpers";
+import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
+
+const repoRoot = path.resolve(__dirname, "..", "..", "..");
+const TYPE = resourceType("tinesMtlsCredential");
+
+const PROGRAM = String.raw`"use strict";
+const fs = require("fs");
+const path = require("path");
+const credentials = require("pulumi-api-credentials");
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
+for (const r of spec.resources) new credentials.TinesMtlsCredential(r.name, r.args);
+`;
+
+const TINES_API_KEY = "tines-api-key-mtls-harness-R4t8";
+const TWILIO_AUTH_TOKEN = "twilio-auth-token-mtls-harness-K2p6";
+
+describe("TinesMtlsCredential through the engine path", function () {
+  this.timeout(120_000);
+  let emulator: Emulator;
+  let dir: string;
+  let engine: EngineHarness;
+  const texts: string[] = [];
+
+  /** Labels of the secrets (the API key, every client key by its base64 lines) found in `text`. */
+  const leaks = (text: string) => {
+    const secrets: [string, string][] = [
+      ["TINES_API_KEY", TINES_API_KEY],
+      ...[pki().clientKey, pki().chainedClientKey].flatMap((key, k) =>
+        keyLines(key).map((line, i): [string, string] => [`key ${k} line ${i}`, line]),
+      ),
+    ];
+    return secrets.filter(([, s]) => text.includes(s)).map(([label]) => label);
+  };
+  const write = (resources: { name: string; args: Record<string, unknown> }[]) =>
+    fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources }));
+  const up = async (): Promise<UpResult> => {
+    const r = await engine.up(path.join(dir, "program.js"));
+    texts.push(r.programOutput, ...r.errors);
+    return r;
+  };
+  const state = () => engine.state.get(engine.urn(TYPE, "edge"))!;
+  const args = (overrides: Record<string, unknown> = {}) => ({
+    name: "edge_mtls",
+    teamId: 2,
+    mtlsClientCertificate: pki().client,
+    mtlsClientPrivateKey: pki().clientKey,
+    mtlsRootCertificate: pki().root,
+    ...overrides,
+  });
+
+  before(async function () {
+    this.timeout(300_000);
+    const installed = await installPackedPackage(repoRoot);
+    emulator = await startEmulator({
+      port: 0,
+      tinesApiKey: TINES_API_KEY,
+      twilioAuthToken: TWILIO_AUTH_TOKEN,
+    });
+    dir = fs.mkdtempSync(path.join(installed.programDir, "mtls-"));
+    fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
+    engine = await EngineHarness.start({
+      programDir: installed.programDir,
+      ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
+    });
+  });
+
+  after(async () => {
+    await engine?.stop();
+    await emulator?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("creates: the emulator holds the three PEMs, state holds the key only as a secret", async () => {
+    write([{ name: "edge", args: args() }]);
+    const r = await up();
+    expect(r.errors).to.deep.equal([]);
+    const record = emulator.tines.get(Number(state().id))!;
+    expect(record).to.deep.include({
+      mode: "MTLS",
+      mtls_client_certificate: pki().client,
+      mtls_client_private_key: pki().clientKey,
+      mtls_root_certificate: pki().root,
+    });
+    expect(state().secretKeys).to.deep.equal(["mtlsClientPrivateKey"]);
+    expect(state().outputs).to.include({
+      mtlsClientCertificate: pki().client,
+      mtlsRootCertificate: pki().root,
+    });
+    const reg = engine.registrations.find((g) => g.custom && g.name === "edge")!;
+    expect(reg.provider).to.match(/require\("pulumi-api-credentials\/engine\/tinesMtls"\)/);
+    expect(reg.additionalSecretOutputs).to.include("mtlsClientPrivateKey");
+    expect(Buffer.byteLength(reg.provider!)).to.be.below(400);
+  });
+
+  it("updates in place: a new certificate, key and root bundle go out in one PUT", async () => {
+    const id = state().id;
+    write([
+      {
+        name: "edge",
+        args: args({
+          mtlsClientCertificate: pki().chainedClient,
+          mtlsClientPrivateKey: pki().chainedClientKey,
+          mtlsRootCertificate: pki().intermediate + pki().root,
+        }),
+      },
+    ]);
+    const r = await up();
+    expect(r.errors).to.deep.equal([]);
+    expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
+    expect(state().id).to.equal(id);
+    expect(emulator.tines.get(Number(id))).to.deep.include({
+      mtls_client_certificate: pki().chainedClient,
+      mtls_client_private_key: pki().chainedClientKey,
+      mtls_root_certificate: pki().intermediate + pki().root,
+    });
+  });
+
+  it("refresh after an out-of-band change drops the PEMs from state; the next up sends them again", async () => {
+    const id = Number(state().id);
+    emulator.tines.update(id, { mtls_client_certificate: pki().otherClient, description: "by hand" });
+    const refreshed = await engine.refresh();
+    expect(refreshed.errors).to.deep.equal([]);
+    expect(state().outputs).not.to.have.property("mtlsClientCertificate");
+    expect(state().outputs).not.to.have.property("mtlsClientPrivateKey");
+    const r = await up();
+    expect(r.errors).to.deep.equal([]);
+    expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
+    expect(emulator.tines.get(id)).to.deep.include({
+      mtls_client_certificate: pki().chainedClient,
+      mtls_client_private_key: pki().chainedClientKey,
+      description: "",
+    });
+  });
+
+  it("a bad key is refused at check, naming the property, before any request", async () => {
+    const before = emulator.log.length;
+    write([{ name: "edge", args: args({ mtlsClientPrivateKey: pki().otherClientKey }) }]);
+    const r = await up();
+    expect(r.ok).to.equal(false);
+    expect(r.failures.map((f) => f.property)).to.deep.equal(["mtlsClientPrivateKey"]);
+    expect(emulator.log.slice(before).filter((e) => e.method === "PUT")).to.deep.equal([]);
+  });
+
+  it("replaces on a team change, deleting the old credential", async () => {
+    const old = Number(state().id);
+    write([{ name: "edge", args: args({ teamId: 3 }) }]);
+    const r = await up();
+    expect(r.errors).to.deep.equal([]);
+    expect(r.steps[0].op).to.equal("replace");
+    expect(emulator.tines.get(old)).to.equal(undefined);
+    expect(emulator.tines.get(Number(state().id))!.team_id).to.equal(3);
+  });
+
+  it("adopts a seeded MTLS credential: no create, one PUT with the declared PEMs", async () => {
+    const seeded = emulator.tines.seed({
+      name: "seeded_mtls",
+      mode: "MTLS",
+      team_id: 2,
+      mtls_client_certificate: pki().otherClient,
+      mtls_client_private_key: pki().otherClientKey,
+      mtls_root_certificate: pki().otherRoot,
+    });
+    write([
+      { name: "edge", args: args({ teamId: 3 }) },
+      { name: "adopted", args: args({ name: "adopted_mtls", adoptId: seeded.id }) },
+    ]);
+    const r = await up();
+    expect(r.errors).to.deep.equal([]);
+    expect(engine.state.get(engine.urn(TYPE, "adopted"))!.id).to.equal(String(seeded.id));
+    expect(emulator.tines.get(seeded.id)).to.deep.include({
+      name: "adopted_mtls",
+      mtls_client_certificate: pki().client,
+      mtls_client_private_key: pki().clientKey,
+      mtls_root_certificate: pki().root,
+    });
+  });
+
+  it("destroys every credential, and no key reached state, __provider, the host's output or errors", async () => {
+    // The snapshot is what a checkpoint would hold: secret-marked values are encrypted there.
+    const snapshot = JSON.stringify(engine.stateSnapshot());
+    expect(snapshot).to.include(pki().client.split("\n")[1]); // the certificates are there, in plain text
+    const providers = engine.registrations.map((g) => g.provider ?? "").join("\n");
+    const r = await engine.destroy();
+    expect(r.errors).to.deep.equal([]);
+    expect(emulator.tines.list()).to.deep.equal([]);
+    expect(leaks(snapshot), "state").to.deep.equal([]);
+    expect(leaks(providers), "__provider").to.deep.equal([]);
+    expect(leaks(engine.hostOutput()), "host output").to.deep.equal([]);
+    expect(leaks(texts.join("\n")), "program output and errors").to.deep.equal([]);
+  });
+});
