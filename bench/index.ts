@@ -2,10 +2,11 @@
 // input. Prints every figure with its target and PASS/FAIL and exits non-zero when a target is missed.
 //
 //   node build/bench/index.js [--only=requests,overhead,size,scale,ratelimit,faults,fuzz,leaks,generate]
-//                             [--quick] [--seed=<n>] [--keep]
+//                             [--quick] [--seed=<n>] [--keep] [--profile]
 //
 // --quick shrinks every loop (for a smoke run; its figures are not the ones quoted in bench/README.md).
 // --keep leaves the program folder (.tmp/bench-<pid>) in place for inspection.
+// --profile adds CPU profiles to the overhead part (a summary printed, the .cpuprofile files kept in .tmp/).
 import * as os from "os";
 import { BenchContext } from "./lib/context";
 import { log, Report } from "./lib/report";
@@ -33,10 +34,17 @@ const PARTS: [string, string, Part][] = [
   ["generate", "9. pulumi-api-credentials generate against 1,000 credentials", generatePart],
 ];
 
-function parseArgs(argv: string[]): { only: string[]; quick: boolean; seed: number; keep: boolean } {
+function parseArgs(argv: string[]): {
+  only: string[];
+  quick: boolean;
+  seed: number;
+  keep: boolean;
+  profile: boolean;
+} {
   let only = PARTS.map(([key]) => key);
   let quick = false;
   let keep = false;
+  let profile = false;
   let seed = 20261123;
   for (const arg of argv) {
     if (arg.startsWith("--only=")) {
@@ -51,11 +59,12 @@ function parseArgs(argv: string[]): { only: string[]; quick: boolean; seed: numb
       }
     } else if (arg === "--quick") quick = true;
     else if (arg === "--keep") keep = true;
+    else if (arg === "--profile") profile = true;
     else if (arg.startsWith("--seed=")) seed = Number(arg.slice("--seed=".length));
     else throw new Error(`unknown argument ${arg}`);
   }
   if (!Number.isSafeInteger(seed)) throw new Error("--seed must be an integer");
-  return { only, quick, seed, keep };
+  return { only, quick, seed, keep, profile };
 }
 
 async function main(): Promise<number> {

@@ -12,6 +12,7 @@ import {
   installPackedPackage,
   InstalledProgram,
   ProviderHost,
+  ProviderHostOptions,
   RefreshResult,
   DestroyResult,
   UpResult,
@@ -64,6 +65,8 @@ export interface BenchOptions {
   quick: boolean;
   seed: number;
   keep: boolean;
+  /** Take CPU profiles where a part offers them (the overhead part), kept under .tmp/. */
+  profile?: boolean;
 }
 
 export class BenchContext {
@@ -180,8 +183,8 @@ export class BenchContext {
     return result;
   }
 
-  async startHost(): Promise<ProviderHost> {
-    const host = await ProviderHost.start(this.dir);
+  async startHost(options?: ProviderHostOptions): Promise<ProviderHost> {
+    const host = await ProviderHost.start(this.dir, options);
     this.liveHosts.add(host);
     return host;
   }

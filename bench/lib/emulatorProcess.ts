@@ -7,6 +7,8 @@ import type { FaultRule, RequestLogEntry } from "../../emulator";
 
 export interface EmulatorProcess {
   url: string;
+  /** The emulator process's id (for its CPU time). */
+  pid: number | undefined;
   /** The log since the last call (and clears it). */
   takeLog(): Promise<RequestLogEntry[]>;
   /** Replaces the emulator's fault rules with these (none: no faults). */
@@ -44,6 +46,7 @@ export function startEmulatorProcess(options: {
     if (first.t !== "url") throw new Error("emulator process: expected its url first");
     return {
       url: first.url,
+      pid: child.pid,
       async takeLog() {
         const reply = next();
         child.send({ t: "log" });

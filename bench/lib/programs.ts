@@ -40,6 +40,7 @@ export const service = (kind: Kind): Service => serviceOf(kind);
 export const firstKindOf = (svc: Service): Kind => KIND_NAMES.find((k) => serviceOf(k) === svc)!;
 
 export const NOOP_TYPE = "pulumi-nodejs:dynamic/bench:Noop";
+export const MIRROR_TYPE = "pulumi-nodejs:dynamic/bench:Mirror";
 
 /** The property bag a credential class builds, by name: outputs (unset), inputs, secret inputs. */
 export interface Shape {
@@ -71,9 +72,10 @@ export interface ProgramSpec {
   /**
    * credentials: the package's classes; noop: a local no-op dynamic provider behind the same property bag
    * (same outputs, inputs, secrets) as the credential it stands in for; noop-bare: a no-op resource with a
-   * one-field bag (the smallest dynamic resource there is).
+   * one-field bag (the smallest dynamic resource there is); noop-mirror: per resource, the provider module
+   * `args.module` (one written from mirrorModuleJs), registered with no properties (previews only).
    */
-  mode: "credentials" | "noop" | "noop-bare";
+  mode: "credentials" | "noop" | "noop-bare" | "noop-mirror";
   /** package: `require("pulumi-api-credentials")` (installed); local: a copy under ./local required by path. */
   source?: "package" | "local";
   resources: Decl[];
@@ -99,6 +101,14 @@ class NoopResource extends pulumi.dynamic.Resource {
   }
 }
 
+// The no-op floor of the overhead part: a provider module installed as a package (see mirrorModuleJs), so
+// the SDK serializes it as a require of that module, just as it does the credential providers.
+class MirrorResource extends pulumi.dynamic.Resource {
+  constructor(name, provider) {
+    super(provider, name, {}, undefined, "bench", "Mirror");
+  }
+}
+
 exports.declare = function declare(spec) {
   let lib;
   if (spec.mode === "credentials") {
@@ -107,6 +117,8 @@ exports.declare = function declare(spec) {
   for (const r of spec.resources) {
     if (spec.mode === "credentials") {
       new lib[${JSON.stringify(CLASS)}[r.kind]](r.name, r.args);
+    } else if (spec.mode === "noop-mirror") {
+      new MirrorResource(r.name, require(r.args.module));
     } else if (spec.mode === "noop-bare") {
       new NoopResource(r.name, { name: r.name });
     } else {
@@ -122,6 +134,83 @@ exports.declare = function declare(spec) {
   }
 };
 `;
+
+/** A request a mirror module makes as it is (see mirrorModuleJs): no Authorization, which configure adds. */
+export interface MirrorRequest {
+  method: "POST" | "GET";
+  url: string;
+  data?: string;
+  headers: Record<string, string>;
+  status: number;
+}
+
+/**
+ * A no-op provider module standing in for one credential kind (the overhead part's floor): create answers
+ * its inputs (without `__provider`) overlaid with `computed`, the fields the service computed in a real
+ * create, so it returns exactly the provider's outputs; read answers the properties it is handed (without
+ * `__provider`), as the provider's read does when nothing changed. No I/O, no checks, one object copied
+ * per call. Installed as a package, so its `__provider` is a require just like the credential's.
+ *
+ * With `requests`, the same module also sends the bare request of that operation first, exactly as the
+ * benchmark's bare side sends it (axios, keep-alive agent, fixed body and headers; the Authorization header
+ * is added once, by configure, from the stack config): the same request made from inside the provider host.
+ */
+export function mirrorModuleJs(
+  computed: Record<string, unknown>,
+  requests?: { service: "tines" | "twilio"; create: MirrorRequest; read: MirrorRequest },
+): string {
+  const io = requests
+    ? {
+        head: `const axios = require("axios");
+const http = require("http");
+const requests = ${JSON.stringify(requests)};
+let client;
+async function send(req) {
+  const res = await client.request({ method: req.method, url: req.url, data: req.data, headers: req.headers });
+  if (res.status !== req.status) throw new Error("bare " + req.method + " " + req.url + " answered " + res.status);
+}
+`,
+        configure: `  async configure({ config }) {
+    const twilio = requests.service === "twilio";
+    const authorization = twilio
+      ? "Basic " + Buffer.from(config.get("twilio:accountSid") + ":" + config.get("twilio:authToken")).toString("base64")
+      : "Bearer " + config.get("tines:apiKey");
+    for (const req of [requests.create, requests.read]) {
+      req.headers = Object.assign({ Authorization: authorization }, req.headers);
+    }
+    client = axios.create({
+      baseURL: config.get(twilio ? "twilio:accountsUrl" : "tines:tenant"),
+      httpAgent: new http.Agent({ keepAlive: true }),
+      validateStatus: () => true,
+      maxRedirects: 0,
+      proxy: false,
+    });
+  },
+`,
+        create: "    await send(requests.create);\n",
+        read: "    await send(requests.read);\n",
+      }
+    : { head: "", configure: "", create: "", read: "" };
+  return `"use strict";
+// Written by bench/lib/programs.ts (mirrorModuleJs).
+${io.head}const computed = ${JSON.stringify(computed)};
+let created = 0;
+function withoutProvider(props) {
+  const out = {};
+  for (const key of Object.keys(props)) if (key !== "__provider") out[key] = props[key];
+  return out;
+}
+module.exports = {
+${io.configure}  async create(inputs) {
+${io.create}    created += 1;
+    return { id: "mirror-" + created, outs: Object.assign(withoutProvider(inputs), computed) };
+  },
+  async read(id, props) {
+${io.read}    return { id, props: withoutProvider(props) };
+  },
+};
+`;
+}
 
 /**
  * One credential of `kind` with fresh secrets (registered for the leak scan). `pem` asks for a PEM key

@@ -1,21 +1,49 @@
-// Part 2: what a create and a read cost through @pulumi/pulumi's real dynamic provider host (gRPC, with the
-// `__provider` the SDK serialized for the installed package) next to a bare axios request with the same
-// body to the same emulator over a keep-alive agent. Sequential, warmed up, interleaved (host, floor, bare in
-// rotating order) so load from elsewhere lands on every side alike. The floor is a no-op dynamic provider
-// behind the same host with the same properties: the cost of the host hop itself. The emulator runs in a
-// process of its own here, so the bare request crosses a process boundary just as the provider's does.
-// For the why, two more columns: the no-op floor, and the same provider code called in this process.
-// Also: the host's cold start to its first answered create, next to a bare Node process doing one request.
+// Part 2: what the package costs per create and read, measured against the right floor. Every Pulumi provider,
+// native or dynamic, is called over gRPC: that hop is the floor, not the package's cost. Five sides, called
+// sequentially and interleaved (rotating order, so load from elsewhere lands on every side alike), in rounds
+// whose spread is printed:
+// - host: @pulumi/pulumi's real dynamic provider host (gRPC) with the `__provider` the SDK serialized for the
+//   installed package;
+// - floor: a no-op provider module (bench/lib/programs.ts, mirrorModuleJs) installed as a package and served
+//   by the same host over gRPC with the same property bags: create answers its inputs overlaid with the
+//   fields the service computed in a real create, read echoes the stored properties. The same outputs as the
+//   provider's (checked), the same `__provider` length, no I/O;
+// - direct: that no-op module sending the bare request (below) first, through the same host: what any
+//   provider pays to make this request from inside the host;
+// - bare: an axios request with the same body and headers to the same emulator over a keep-alive agent;
+// - in-process: the package's provider code called in this process.
+// Targets (each <= 1.10, ratios of medians): the package's own cost, in-process / bare; and its increment
+// over the floor through the host, (host - floor) / bare. host / bare stays as context, and the increment is
+// split into (direct - floor) / bare and (host - direct) / bare. The emulator runs in a process of its own,
+// so every request crosses a process boundary. Also: CPU per call in each process, a 20 ms API latency
+// context figure, the host's cold start, and with --profile CPU profiles of every side (bench/lib/profile.ts).
 import axios, { AxiosInstance } from "axios";
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as http from "http";
+import * as path from "path";
 import { declaredInputs } from "../../provider/core/fields";
 import { CredentialProvider, providers } from "../../provider/index";
-import type { JsonObject, ProviderHost } from "../../tests/integration/harness";
-import { BenchContext } from "../lib/context";
+import { KINDS as REGISTRY } from "../../provider/kinds";
+import { defaultHostEnv, JsonObject, ProviderHost } from "../../tests/integration/harness";
+import { BenchContext, repoRoot } from "../lib/context";
 import { EmulatorProcess, startEmulatorProcess } from "../lib/emulatorProcess";
-import { credential, firstKindOf, Kind, KIND_NAMES, service, SPEC, TYPE } from "../lib/programs";
+import { HOST_PROFILER_JS, profileHere, profileHost, summarize } from "../lib/profile";
+import {
+  credential,
+  firstKindOf,
+  Kind,
+  KIND_NAMES,
+  MIRROR_TYPE,
+  mirrorModuleJs,
+  MirrorRequest,
+  ProgramSpec,
+  service,
+  SPEC,
+  TYPE,
+} from "../lib/programs";
 import { median, ms, percentile, ratio, Report, since } from "../lib/report";
+import { cpuMs } from "./scale";
 
 const PART = "2 overhead";
 const TARGET = 1.1;
@@ -101,85 +129,352 @@ function summary(s: number[]): string {
   return `p50 ${ms(median(s))} p95 ${ms(percentile(s, 95))}`;
 }
 
+/** Rounds, calls per side per round, warm-up calls per side; --quick shrinks them for a smoke run. */
+function sizes(ctx: BenchContext): {
+  rounds: number;
+  n: number;
+  warm: number;
+  cpuN: number;
+  profileN: number;
+} {
+  return ctx.options.quick
+    ? { rounds: 3, n: 30, warm: 10, cpuN: 50, profileN: 100 }
+    : { rounds: 5, n: 200, warm: 100, cpuN: 500, profileN: 1000 };
+}
+
+/**
+ * host: the package through the provider host; floor: the no-op mirror through the same host; direct: the
+ * mirror that also sends the bare request, through the same host; bare: the request from this process;
+ * local: the package's provider code in this process.
+ */
+type Side = "host" | "floor" | "direct" | "bare" | "local";
+const SIDES: readonly Side[] = ["host", "floor", "direct", "bare", "local"];
+type Calls = Record<Side, () => Promise<unknown>>;
+
+/** One kind's two operations, each side ready to call. */
+interface Subject {
+  kind: Kind;
+  ops: { op: "create" | "read"; calls: Calls }[];
+}
+
+/** What a round measured: each side's samples. */
+type Round = Record<Side, number[]>;
+
+/** The figures of one round, from medians. */
+function roundFigures(r: Round) {
+  const m = Object.fromEntries(SIDES.map((side) => [side, median(r[side])])) as Record<Side, number>;
+  return {
+    own: m.local / m.bare,
+    increment: (m.host - m.floor) / m.bare,
+    whole: m.host / m.bare,
+    request: (m.direct - m.floor) / m.bare,
+    code: (m.host - m.direct) / m.bare,
+  };
+}
+
+/** "1.04x (5 rounds: 0.98x-1.09x)": the median over rounds and the range. */
+function overRounds(values: number[]): string {
+  return `${ratio(median(values))} (${values.length} rounds: ${ratio(Math.min(...values))}-${ratio(Math.max(...values))})`;
+}
+
+/** The fields a service computed: outputs that are not an input as declared. Never a secret input. */
+function computedFields(inputs: JsonObject, outputs: JsonObject): JsonObject {
+  const computed: JsonObject = {};
+  for (const [key, value] of Object.entries(outputs)) {
+    if (key === "__provider") continue;
+    if (JSON.stringify(value) !== JSON.stringify(inputs[key])) computed[key] = value;
+  }
+  return computed;
+}
+
+/** The bare request as a mirror module sends it: without the Authorization header, which it adds itself. */
+function asMirrorRequest(req: BareRequest, status: number): MirrorRequest {
+  const { Authorization: _auth, ...headers } = req.headers;
+  return { method: req.method, url: req.url, data: req.data, headers, status };
+}
+
+interface Prepared {
+  kind: Kind;
+  urn: string;
+  inputs: JsonObject;
+  first: { id: string; properties: JsonObject };
+}
+
+/**
+ * Installs the no-op mirrors as two packages in the program's node_modules (removed by `remove`): one
+ * without I/O (the floor) and one that sends the bare request first (direct), a module per kind, and has
+ * the real SDK serialize each in a preview (no request made). Both package names are as long as
+ * `pulumi-api-credentials` and each module is named as the kind's own, so every `__provider` string is as
+ * long as the package's.
+ */
+async function floorProviders(
+  ctx: BenchContext,
+  prepared: Prepared[],
+): Promise<{ floor: Record<Kind, string>; direct: Record<Kind, string>; remove: () => void }> {
+  const tag = String(process.pid).padStart(9, "0");
+  const packages = { floor: `bench-mirror-${tag}`, direct: `bench-direct-${tag}` };
+  const dirs = Object.values(packages).map((name) => path.join(ctx.dir, "node_modules", name));
+  const remove = () => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+  try {
+    for (const [variant, name] of Object.entries(packages)) {
+      const dir = path.join(ctx.dir, "node_modules", name);
+      fs.mkdirSync(path.join(dir, "engine"), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name, version: "0.0.0", private: true }),
+      );
+      for (const { kind, inputs, first } of prepared) {
+        const requests =
+          variant === "direct"
+            ? {
+                service: service(kind),
+                create: asMirrorRequest(createRequest(ctx, kind, inputs), 201),
+                read: asMirrorRequest(readRequest(ctx, kind, first.id), 200),
+              }
+            : undefined;
+        const js = mirrorModuleJs(computedFields(inputs, first.properties), requests);
+        fs.writeFileSync(path.join(dir, "engine", `${REGISTRY[kind].module}.js`), js);
+      }
+    }
+    const harness = await ctx.startHarness();
+    try {
+      const spec: ProgramSpec = {
+        mode: "noop-mirror",
+        resources: Object.entries(packages).flatMap(([variant, name]) =>
+          KIND_NAMES.map((kind) => ({
+            kind,
+            name: `${variant}-${kind}`,
+            args: { module: `${name}/engine/${REGISTRY[kind].module}` },
+          })),
+        ),
+      };
+      const result = await ctx.up(harness, ctx.writeProgram(spec), true);
+      if (!result.ok) throw new Error(`mirror preview failed: ${result.errors.join("; ")}`);
+      const byName = new Map(
+        harness.registrations
+          .filter((reg) => reg.type === MIRROR_TYPE)
+          .map((reg) => [reg.name, reg.provider]),
+      );
+      const captured = (variant: string) =>
+        Object.fromEntries(
+          KIND_NAMES.map((kind) => {
+            const provider = byName.get(`${variant}-${kind}`);
+            if (!provider) throw new Error(`no ${variant} mirror __provider captured for ${kind}`);
+            return [kind, provider];
+          }),
+        ) as Record<Kind, string>;
+      return { floor: captured("floor"), direct: captured("direct"), remove };
+    } finally {
+      await ctx.stopHarness(harness);
+    }
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+
+/** Properties as JSON with sorted keys and without `__provider`, to compare two answers. */
+function canonical(props: JsonObject): string {
+  const { __provider: _provider, ...rest } = props;
+  return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/**
+ * Checks, creates one credential of each kind for the reads, installs the mirrors, checks that each mirror
+ * answers what the provider answers, and wires up the sides of each operation.
+ */
+async function subjects(
+  ctx: BenchContext,
+  report: Report,
+  host: ProviderHost,
+  emulator: EmulatorProcess,
+  cleanups: (() => void)[],
+): Promise<Subject[]> {
+  const providers = await ctx.providerStrings();
+  const client = bareClient(emulator);
+  const local = inprocess(ctx, emulator);
+  const prepared: Prepared[] = [];
+  for (const kind of KIND_NAMES) {
+    const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::overhead-${kind}`;
+    const decl = credential(kind, `overhead-${kind}`, ctx.secrets);
+    const checked = await host.check(urn, {}, { ...decl.args, __provider: providers[kind] });
+    if (checked.failures.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+    prepared.push({ kind, urn, inputs: checked.inputs, first: await host.create(urn, checked.inputs) });
+  }
+  const mirrors = await floorProviders(ctx, prepared);
+  cleanups.push(mirrors.remove);
+  const out: Subject[] = [];
+  const same: string[] = [];
+  for (const { kind, urn, inputs, first } of prepared) {
+    const floorUrn = `urn:pulumi:bench::bench::${MIRROR_TYPE}::floor-${kind}`;
+    const directUrn = `urn:pulumi:bench::bench::${MIRROR_TYPE}::direct-${kind}`;
+    const floorInputs = { ...inputs, __provider: mirrors.floor[kind] };
+    const floorProps = { ...first.properties, __provider: mirrors.floor[kind] };
+    const directInputs = { ...inputs, __provider: mirrors.direct[kind] };
+    const directProps = { ...first.properties, __provider: mirrors.direct[kind] };
+    const real = canonical(first.properties);
+    for (const [answer, what] of [
+      [(await host.create(floorUrn, floorInputs)).properties, "floor create"],
+      [(await host.read(first.id, floorUrn, floorProps, floorInputs)).properties, "floor read"],
+      [(await host.create(directUrn, directInputs)).properties, "direct create"],
+      [(await host.read(first.id, directUrn, directProps, directInputs)).properties, "direct read"],
+    ] as const) {
+      if (canonical(answer) !== real)
+        throw new Error(`the ${kind} ${what} does not answer what the provider answers`);
+    }
+    same.push(`${kind} ${real.length} B`);
+    out.push({
+      kind,
+      ops: [
+        {
+          op: "create",
+          calls: {
+            host: () => host.create(urn, inputs),
+            floor: () => host.create(floorUrn, floorInputs),
+            direct: () => host.create(directUrn, directInputs),
+            bare: sendBare(client, createRequest(ctx, kind, inputs), 201),
+            local: () => local[kind].create(inputs),
+          },
+        },
+        {
+          op: "read",
+          calls: {
+            host: async () => {
+              const r = await host.read(first.id, urn, first.properties, inputs);
+              if (r.id !== first.id) throw new Error(`read of ${first.id} came back without the id`);
+            },
+            floor: () => host.read(first.id, floorUrn, floorProps, floorInputs),
+            direct: () => host.read(first.id, directUrn, directProps, directInputs),
+            bare: sendBare(client, readRequest(ctx, kind, first.id), 200),
+            local: () => local[kind].read(first.id, first.properties),
+          },
+        },
+      ],
+    });
+  }
+  ctx.evidence.emulatorLogs.push(...(await emulator.takeLog()));
+  report.check(
+    PART,
+    "floor: the no-op mirrors answer create and read with the provider's outputs",
+    `identical properties (without __provider): ${same.join(", ")}; __provider ${mirrors.floor[KIND_NAMES[0]].length} B ` +
+      `(floor), ${mirrors.direct[KIND_NAMES[0]].length} B (direct) vs the package's ${providers[KIND_NAMES[0]].length} B`,
+    "identical",
+    true,
+  );
+  return out;
+}
+
 async function overheadLoops(
   ctx: BenchContext,
   report: Report,
   host: ProviderHost,
   emulator: EmulatorProcess,
-): Promise<void> {
-  const n = ctx.options.quick ? 100 : 1000;
-  const warm = ctx.options.quick ? 20 : 100;
-  const providers = await ctx.providerStrings();
-  const client = axios.create({
+  cleanups: (() => void)[],
+): Promise<Subject[]> {
+  const { rounds, n, warm } = sizes(ctx);
+  const subjectList = await subjects(ctx, report, host, emulator, cleanups);
+  report.info(
+    PART,
+    "sample size",
+    `${rounds} rounds x N = ${n} per side per operation, sequential, interleaved, after ${warm} warm-up calls per side`,
+  );
+  for (const { kind, ops } of subjectList) {
+    for (const { op, calls } of ops) {
+      const sides = SIDES.map((side) => calls[side]);
+      await interleave(warm, sides);
+      const measured: Round[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const samples = await interleave(n, sides);
+        measured.push(Object.fromEntries(SIDES.map((side, i) => [side, samples[i]])) as Round);
+      }
+      ctx.evidence.emulatorLogs.push(...(await emulator.takeLog()));
+      const figures = measured.map(roundFigures);
+      const of = (key: keyof ReturnType<typeof roundFigures>) => figures.map((f) => f[key]);
+      const all = Object.fromEntries(SIDES.map((side) => [side, measured.flatMap((m) => m[side])])) as Round;
+      const gap = (a: Side, b: Side) => ms(median(all[a]) - median(all[b]));
+      report.check(
+        PART,
+        `${kind} ${op}: the package's own cost, in-process / bare`,
+        `${overRounds(of("own"))}; in-process ${summary(all.local)}; bare ${summary(all.bare)}`,
+        `<= ${TARGET.toFixed(2)}`,
+        median(of("own")) <= TARGET,
+        `the provider code costs ${gap("local", "bare")} more than the bare request it makes`,
+      );
+      report.check(
+        PART,
+        `${kind} ${op}: increment over the floor through the host, (host - floor) / bare`,
+        `${overRounds(of("increment"))}; host ${summary(all.host)}; floor ${summary(all.floor)}`,
+        `<= ${TARGET.toFixed(2)}`,
+        median(of("increment")) <= TARGET,
+        `through the host the provider adds ${gap("host", "floor")} to the no-op floor, against ` +
+          `${ms(median(all.bare))} for the bare request; the same bare request sent by the no-op provider ` +
+          `inside the host adds ${gap("direct", "floor")} (see "the increment, split")`,
+      );
+      report.info(
+        PART,
+        `${kind} ${op}: the increment, split`,
+        `the bare request sent from inside the host, (direct - floor) / bare ${overRounds(of("request"))}; ` +
+          `the package's code on top of it, (host - direct) / bare ${overRounds(of("code"))}; direct ${summary(all.direct)}`,
+        "context",
+      );
+      report.info(PART, `${kind} ${op}: host / bare, the whole path`, overRounds(of("whole")), "context");
+    }
+  }
+  return subjectList;
+}
+
+/** A keep-alive axios client for bare requests to the emulator process. */
+function bareClient(emulator: EmulatorProcess): AxiosInstance {
+  return axios.create({
     baseURL: emulator.url,
     httpAgent: new http.Agent({ keepAlive: true }),
     validateStatus: () => true,
     maxRedirects: 0,
     proxy: false,
   });
-  report.info(
-    PART,
-    "sample size",
-    `N = ${n} per side per operation, sequential, after ${warm} warm-up rounds`,
-  );
-  for (const kind of KIND_NAMES) {
-    const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::overhead-${kind}`;
-    const floorUrn = `urn:pulumi:bench::bench::pulumi-nodejs:dynamic/bench:Noop::overhead-${kind}`;
-    const decl = credential(kind, `overhead-${kind}`, ctx.secrets);
-    const checked = await host.check(urn, {}, { ...decl.args, __provider: providers[kind] });
-    if (checked.failures.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-    const inputs = checked.inputs;
-    const floorInputs = { ...inputs, __provider: providers.noop };
-    const create = createRequest(ctx, kind, inputs);
+}
 
-    const local = inprocess(ctx, emulator)[kind];
-    const hostCreate = () => host.create(urn, inputs);
-    const localCreate = () => local.create(inputs);
-    const floorCreate = () => host.create(floorUrn, floorInputs);
-    const bareCreate = sendBare(client, create, 201);
-    const first = await host.create(urn, inputs);
-    await interleave(warm, [hostCreate, floorCreate, bareCreate, localCreate]);
-    const [hc, fc, bc, lc] = await interleave(n, [hostCreate, floorCreate, bareCreate, localCreate]);
-    ctx.evidence.emulatorLogs.push(...(await emulator.takeLog()));
-
-    const props = first.properties;
-    const floorProps = { ...props, __provider: providers.noop };
-    const hostRead = async () => {
-      const r = await host.read(first.id, urn, props, inputs);
-      if (r.id !== first.id) throw new Error(`read of ${first.id} came back without the id`);
-    };
-    const floorRead = () => host.read(first.id, floorUrn, floorProps, floorInputs);
-    const localRead = () => local.read(first.id, props);
-    const bareRead = sendBare(client, readRequest(ctx, kind, first.id), 200);
-    await interleave(warm, [hostRead, floorRead, bareRead, localRead]);
-    const [hr, fr, br, lr] = await interleave(n, [hostRead, floorRead, bareRead, localRead]);
-    ctx.evidence.emulatorLogs.push(...(await emulator.takeLog()));
-
-    for (const [op, h, f, b, l] of [
-      ["create", hc, fc, bc, lc],
-      ["read", hr, fr, br, lr],
-    ] as const) {
-      const r = median(h) / median(b);
-      report.check(
-        PART,
-        `${kind} ${op}: host/bare ratio of medians`,
-        `${ratio(r)} (host ${summary(h)}; bare ${summary(b)})`,
-        `<= ${TARGET.toFixed(2)}`,
-        r <= TARGET,
-        `the host path costs ${ms(median(h) - median(b))} more per ${op} at the median; the no-op provider ` +
-          `through the same host alone costs ${ms(median(f))} (the gRPC hop, Struct encoding, dispatch)`,
-      );
-      report.info(
-        PART,
-        `${kind} ${op}: floor and provider's own share`,
-        `no-op through host ${summary(f)}; (host - no-op floor) / bare = ${ratio((median(h) - median(f)) / median(b))}`,
-      );
-      report.info(
-        PART,
-        `${kind} ${op}: provider code in-process / bare`,
-        `${ratio(median(l) / median(b))} (in-process ${summary(l)})`,
-      );
+/**
+ * CPU per call in each process (benchmark, provider host, emulator), each side run alone in a block: how much
+ * work a request costs in the host next to the same request made from the benchmark process.
+ */
+async function cpuPerCall(
+  ctx: BenchContext,
+  report: Report,
+  host: ProviderHost,
+  emulator: EmulatorProcess,
+  subject: Subject,
+): Promise<void> {
+  const { cpuN } = sizes(ctx);
+  for (const { op, calls } of subject.ops) {
+    const cpu = {} as Record<Side, { bench: number; host: number; emulator: number }>;
+    for (const side of SIDES) {
+      const bench0 = process.cpuUsage();
+      const host0 = cpuMs(host.pid);
+      const emu0 = cpuMs(emulator.pid);
+      for (let i = 0; i < cpuN; i++) await calls[side]();
+      const bench = process.cpuUsage(bench0);
+      const us = (millis: number) => (millis * 1000) / cpuN;
+      cpu[side] = {
+        bench: (bench.user + bench.system) / cpuN,
+        host: us(cpuMs(host.pid) - host0),
+        emulator: us(cpuMs(emulator.pid) - emu0),
+      };
     }
+    ctx.evidence.emulatorLogs.push(...(await emulator.takeLog()));
+    const rows = SIDES.map(
+      (side) =>
+        `${side} ${cpu[side].bench.toFixed(0)} / ${cpu[side].host.toFixed(0)} / ${cpu[side].emulator.toFixed(0)}`,
+    );
+    report.info(
+      PART,
+      `${subject.kind} ${op}: CPU per call, µs (benchmark / provider host / emulator; ${cpuN} calls per side, 10 ms ticks)`,
+      `${rows.join("; ")}. In the host: the package's call over the floor (host - floor) ` +
+        `${(cpu.host.host - cpu.floor.host).toFixed(0)}, the bare request over the floor (direct - floor) ` +
+        `${(cpu.direct.host - cpu.floor.host).toFixed(0)}; in this process: bare ${cpu.bare.bench.toFixed(0)}, ` +
+        `in-process ${cpu.local.bench.toFixed(0)}`,
+      "context",
+    );
   }
 }
 
@@ -195,13 +490,7 @@ async function withLatency(
 ): Promise<void> {
   const n = ctx.options.quick ? 20 : 100;
   const providers = await ctx.providerStrings();
-  const client = axios.create({
-    baseURL: emulator.url,
-    httpAgent: new http.Agent({ keepAlive: true }),
-    validateStatus: () => true,
-    maxRedirects: 0,
-    proxy: false,
-  });
+  const client = bareClient(emulator);
   const kind = firstKindOf("tines");
   const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::latency-${kind}`;
   const decl = credential(kind, `latency-${kind}`, ctx.secrets);
@@ -295,6 +584,89 @@ async function coldStart(ctx: BenchContext, report: Report, emulator: EmulatorPr
   );
 }
 
+/**
+ * With --profile: where the time of one kind's create and read goes, by origin and by function, for each
+ * side in the process that does its work (the provider host for host, direct and floor; this process for
+ * bare and in-process). The profiles are kept for Chrome DevTools or speedscope.
+ */
+async function profiles(
+  ctx: BenchContext,
+  report: Report,
+  host: ProviderHost,
+  subject: Subject,
+  out: string,
+): Promise<void> {
+  const { profileN } = sizes(ctx);
+  let hostIndex = 0;
+  let benchIndex = 0;
+  const inBench = async (fn: () => Promise<unknown>) => {
+    const profile = await profileHere(fn);
+    fs.writeFileSync(
+      path.join(path.dirname(out), `bench.${benchIndex++}.cpuprofile`),
+      JSON.stringify(profile),
+    );
+    return profile;
+  };
+  const inHost = (fn: () => Promise<unknown>) => profileHost(host.pid, out, hostIndex++, fn);
+  const run = (fn: () => Promise<unknown>) => async () => {
+    for (let i = 0; i < profileN; i++) await fn();
+  };
+  const columns = [
+    ["host path (host)", "host"],
+    ["direct (host)", "direct"],
+    ["floor (host)", "floor"],
+    ["bare (bench)", "bare"],
+    ["in-process (bench)", "local"],
+  ] as const;
+  for (const { op, calls } of subject.ops) {
+    const taken = {} as Record<Side, ReturnType<typeof summarize>>;
+    for (const [, side] of columns) {
+      const where = side === "bare" || side === "local" ? inBench : inHost;
+      // Warm first, so the profile holds the steady state only.
+      await run(calls[side])();
+      taken[side] = summarize(await where(run(calls[side])), profileN);
+    }
+    const usOf = (side: Side, origin: string) => taken[side].byOrigin.find(([o]) => o === origin)?.[1] ?? 0;
+    const row = (label: string, value: (side: Side) => number) => {
+      const v = Object.fromEntries(SIDES.map((side) => [side, value(side)])) as Record<Side, number>;
+      const cells = [
+        ...columns.map(([, side]) => v[side]),
+        v.host - v.floor,
+        v.direct - v.floor,
+        v.host - v.direct,
+        v.local - v.bare,
+      ];
+      return `| ${label} | ${cells.map((c) => c.toFixed(0)).join(" | ")} |`;
+    };
+    const origins = [...new Set(SIDES.flatMap((side) => taken[side].byOrigin.map(([o]) => o)))]
+      .sort((a, b) => usOf("host", b) - usOf("host", a))
+      .slice(0, 12);
+    const table = [
+      `| busy µs per call, by origin | ${columns.map(([label]) => label).join(" | ")} | host - floor | ` +
+        `direct - floor | host - direct | in-process - bare |`,
+      `|---|${[...columns, 1, 2, 3, 4].map(() => "---:").join("|")}|`,
+      row("**all busy time**", (side) => taken[side].busyUs),
+      ...origins.map((origin) => row(origin, (side) => usOf(side, origin))),
+    ];
+    const top = (side: Side) =>
+      taken[side].top.map(([fn, us]) => `  ${us.toFixed(1).padStart(7)} µs  ${fn}`).join("\n");
+    report.section(
+      `Profile of ${subject.kind} ${op}: ${profileN} calls per side (V8 sampling profiler, ` +
+        `idle and the profiler's own start and stop left out)`,
+      `${table.join("\n")}\n\nTop self time per call, host path in the provider host:\n\n${top("host")}` +
+        `\n\nTop self time per call, direct in the provider host:\n\n${top("direct")}` +
+        `\n\nTop self time per call, in-process in the benchmark process:\n\n${top("local")}`,
+    );
+  }
+  report.info(
+    PART,
+    "CPU profiles (--profile)",
+    `kept in ${path.dirname(out)}: host.<n> = host path, direct, floor in the provider host; bench.<n> = bare, ` +
+      `in-process in the benchmark process; create first, then read`,
+    "context",
+  );
+}
+
 let inProcess: Record<Kind, CredentialProvider> | undefined;
 /** The same provider code (the dev build) called in this process, configured like the host's copy. */
 function inprocess(ctx: BenchContext, emulator: EmulatorProcess): Record<Kind, CredentialProvider> {
@@ -318,17 +690,30 @@ export async function overheadPart(ctx: BenchContext, report: Report): Promise<v
     tinesApiKey: ctx.config["tines:apiKey"],
     twilioAuthToken: ctx.config["twilio:authToken"],
   });
+  // With --profile the host preloads a profiler that stays idle until signalled (bench/lib/profile.ts).
+  const profileOut = path.join(repoRoot, ".tmp", `overhead-profile-${process.pid}`, "host");
+  let env: NodeJS.ProcessEnv | undefined;
+  if (ctx.options.profile) {
+    fs.mkdirSync(path.dirname(profileOut), { recursive: true });
+    const preload = path.join(path.dirname(profileOut), "profiler.js");
+    fs.writeFileSync(preload, HOST_PROFILER_JS);
+    env = { ...defaultHostEnv(), NODE_OPTIONS: `--require ${preload}`, BENCH_PROFILE_OUT: profileOut };
+  }
+  const cleanups: (() => void)[] = [];
   try {
-    const host = await ctx.startHost();
+    const host = await ctx.startHost({ env });
     try {
       await host.configure(configFor(ctx, emulator), ctx.secretConfigKeys);
-      await overheadLoops(ctx, report, host, emulator);
+      const subjectList = await overheadLoops(ctx, report, host, emulator, cleanups);
+      await cpuPerCall(ctx, report, host, emulator, subjectList[0]);
+      if (ctx.options.profile) await profiles(ctx, report, host, subjectList[0], profileOut);
       await withLatency(ctx, report, host, emulator);
     } finally {
       await ctx.stopHost(host);
     }
     await coldStart(ctx, report, emulator);
   } finally {
+    for (const cleanup of cleanups) cleanup();
     await emulator.stop();
   }
 }

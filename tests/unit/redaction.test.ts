@@ -275,6 +275,18 @@ describe("redaction of encoded and cut secrets (hardening item 3)", () => {
     );
   });
 
+  it("a secret is redacted in every spelling whichever printable character it holds (letters, digits, - . _ are spelled as is)", () => {
+    for (let code = 0x20; code < 0x7f; code++) {
+      const c = String.fromCharCode(code);
+      const secret = `Qw8Zr2Lm${c}${c}Tk5Xv9Np`;
+      for (const [name, form] of Object.entries(spellings(secret))) {
+        expect(safeText(`bad ${form} end`, [secret]), `${JSON.stringify(c)}, ${name}`).to.equal(
+          "bad [secret] end",
+        );
+      }
+    }
+  });
+
   it("a plain-text body echoing the value after 480 characters leaves no prefix of it (cut after redaction)", async () => {
     nock(TENANT)
       .post(TINES_BASE)
