@@ -57,6 +57,8 @@ const NOT_MIRRORED = new Set([".git", "node_modules", "build", "dist", ".tmp", "
 interface Options {
   jobs: number;
   only?: string;
+  /** An SDK version to test instead of each chosen combination's (to probe the peer range's floor). */
+  sdk?: string;
   /** Test files to run instead of both suites (globs, as mocha takes them). */
   spec: string[];
   cache: string;
@@ -103,6 +105,7 @@ function parseArgs(argv: string[]): Options {
     const [k, v] = a.split("=", 2);
     if (k === "--jobs" && Number(v) >= 1) opts.jobs = Number(v);
     else if (k === "--only" && v) opts.only = v;
+    else if (k === "--sdk" && semver.valid(v)) opts.sdk = v;
     else if (k === "--cache" && v) opts.cache = path.resolve(v);
     else if (k === "--spec" && v) opts.spec.push(v);
     else if (a === "--no-check-newest") opts.checkNewest = false;
@@ -112,6 +115,7 @@ function parseArgs(argv: string[]): Options {
           "Runs the unit and engine-path integration suites on each Node x @pulumi/pulumi combination.\n" +
           "  --jobs=N             combinations run at once (default: CPU count; env MATRIX_JOBS)\n" +
           "  --only=TEXT          only combinations whose label contains TEXT, e.g. --only='Node 24'\n" +
+          "  --sdk=VERSION        test this @pulumi/pulumi instead, e.g. --only='Node 20' --sdk=3.228.0\n" +
           "  --spec=GLOB          only these compiled test files (repeatable), e.g. --spec=build/tests/unit/classes.test.js\n" +
           "  --cache=DIR          installs and roots (default .tmp/version-matrix; env MATRIX_CACHE)\n" +
           "  --no-check-newest    skip asking the registry whether newer Node or SDK releases exist",
@@ -200,14 +204,15 @@ function sdkVersion(choice: SdkChoice): { version: string; why: string } {
 /**
  * A combination's root: copies of build/ and dist/ (code must live under the root for module resolution to
  * find the root's node_modules), the repository's other files copied and folders linked, and node_modules
- * linking to the project's packages but @pulumi/pulumi to the SDK install. `.tmp` (the harness's program
- * installs) survives between runs.
+ * linking to the project's packages but @pulumi/pulumi to the SDK install. `.tmp` links to the repository's:
+ * the harness keys its program installs by tarball hash and SDK version, so combinations with the same SDK,
+ * and `npm test` for the development pin, share one install.
  */
 function prepareRoot(root: string, sdkDir: string): void {
+  fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
-  for (const name of fs.readdirSync(root)) {
-    if (name !== ".tmp") fs.rmSync(path.join(root, name), { recursive: true, force: true });
-  }
+  fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true });
+  fs.symlinkSync(path.join(repoRoot, ".tmp"), path.join(root, ".tmp"), "dir");
   for (const entry of fs.readdirSync(repoRoot, { withFileTypes: true })) {
     const from = path.join(repoRoot, entry.name);
     const to = path.join(root, entry.name);
@@ -263,7 +268,7 @@ async function checkRoot(combo: Combination, root: string): Promise<void> {
 interface MochaReport {
   stats: { duration?: number };
   passes: { file?: string }[];
-  failures: { fullTitle: string; file?: string; err: { message?: string } }[];
+  failures: { fullTitle: string; file?: string; err: { message?: string; actual?: unknown } }[];
   pending: { file?: string }[];
 }
 
@@ -332,7 +337,12 @@ async function runCombination(
     return { combo, counts: { unit: { ...empty }, integration: { ...empty, failed: 1 } }, failures, ms, log };
   }
   const parsed = JSON.parse(fs.readFileSync(report, "utf8")) as MochaReport;
-  const failures = parsed.failures.map((f) => `${f.fullTitle}: ${f.err.message ?? "(no message)"}`);
+  // chai cuts the actual value in its message; the report keeps it whole.
+  const failures = parsed.failures.map(
+    (f) =>
+      `${f.fullTitle}: ${f.err.message ?? "(no message)"}` +
+      (typeof f.err.actual === "string" ? `\n      actual: ${f.err.actual.slice(0, 2000)}` : ""),
+  );
   if (lingered) {
     failures.push(
       `mocha had not exited ${EXIT_GRACE_MS / 1000} s after the last test: something a test started was left running`,
@@ -431,9 +441,17 @@ async function main(): Promise<void> {
     timeout: number;
   };
 
-  const wanted = COMBINATIONS.map((c) => ({ ...c, ...sdkVersion(c.sdk) })).filter(
+  const chosen = COMBINATIONS.map((c) => ({ ...c, ...sdkVersion(c.sdk) })).filter(
     (c) => !opts.only || `Node ${c.node} + ${SDK} ${c.version}`.includes(opts.only),
   );
+  const override = opts.sdk;
+  const wanted = override
+    ? [...new Set(chosen.map((c) => c.node))].map((node) => ({
+        node,
+        version: override,
+        why: "given by --sdk",
+      }))
+    : chosen;
   if (wanted.length === 0) throw new Error(`no combination matches --only=${opts.only}`);
   const majors = [...new Set(wanted.map((c) => c.node))];
   const sdks = [...new Set(wanted.map((c) => c.version))];
@@ -461,10 +479,13 @@ async function main(): Promise<void> {
   }
   say(`installed; running ${combos.length} combination(s), ${opts.jobs} at a time`);
 
+  // Every root is laid out before any suite runs: each takes build/ and dist/ as they are now.
+  const rootOf = (combo: Combination) => path.join(opts.cache, "roots", combo.slug);
+  for (const combo of combos) prepareRoot(rootOf(combo), sdkInstallDir(combo.sdkVersion, opts.cache));
+  await Promise.all(combos.map((combo) => checkRoot(combo, rootOf(combo))));
+
   const outcomes = await pool(combos, opts.jobs, async (combo) => {
-    const root = path.join(opts.cache, "roots", combo.slug);
-    prepareRoot(root, sdkInstallDir(combo.sdkVersion, opts.cache));
-    await checkRoot(combo, root);
+    const root = rootOf(combo);
     say(`${combo.label} (${combo.why}): started, log in ${root}/matrix.log`);
     const outcome = await runCombination(combo, root, opts, mocharc.timeout);
     const n = outcome.counts.unit.passed + outcome.counts.integration.passed;
