@@ -13,7 +13,7 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
       ],
       // `import x = require()` is how TypeScript imports a module whose whole export is one object
-      // (the provider modules in provider/engine).
+      // (the provider modules in provider/providers).
       "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
     },
   },

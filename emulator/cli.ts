@@ -28,11 +28,18 @@ Options (flags win over environment variables):
   --state-file <path>        persist records as JSON (holds secrets in clear) [env EMULATOR_STATE_FILE]
   --seed <n>                 seed for probabilistic faults      [env EMULATOR_SEED, default 1]
   --tines-put <replace|merge> what a Tines PUT does with fields it leaves out [env EMULATOR_TINES_PUT, default replace]
+  --tines-requests-per-minute <n>  enforce a Tines rate limit: n per minute per API key (token
+                             bucket), then 429 without Retry-After [env EMULATOR_TINES_REQUESTS_PER_MINUTE, default off]
+  --tines-burst <n>          its bucket size                    [env EMULATOR_TINES_BURST, default n/60, at least 1]
+  --twilio-max-concurrent <n> enforce a Twilio limit: n requests in flight per credential, then
+                             429 with code 20429             [env EMULATOR_TWILIO_MAX_CONCURRENT, default off]
+  --latency-ms <n>           hold each API request n ms before processing it [env EMULATOR_LATENCY_MS, default 0]
   --log-requests             print one line per request (method, path, status, fault, duration)
   -h, --help                 print this help
 
 Control API (no auth, loopback only): GET /_emulator/state, GET /_emulator/log,
-POST /_emulator/faults, DELETE /_emulator/faults, POST /_emulator/reset.
+POST /_emulator/faults, DELETE /_emulator/faults, GET|PUT|DELETE /_emulator/limits,
+POST /_emulator/reset.
 See emulator/README.md for everything the emulator enforces and models.
 `;
 
@@ -45,6 +52,12 @@ export interface CliConfig {
 function integer(name: string, raw: string): number {
   if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return Number(raw);
+}
+
+function positive(name: string, raw: string): number {
+  const n = integer(name, raw);
+  if (n === 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
 }
 
 /** Parses argv (without node and script) and the environment into emulator options. Throws on bad input. */
@@ -65,6 +78,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       "state-file": { type: "string" },
       seed: { type: "string" },
       "tines-put": { type: "string" },
+      "tines-requests-per-minute": { type: "string" },
+      "tines-burst": { type: "string" },
+      "twilio-max-concurrent": { type: "string" },
+      "latency-ms": { type: "string" },
       "log-requests": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -101,6 +118,24 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     options.tinesPut = tinesPut as TinesPutSemantics;
   }
+  const perMinute = pick(values["tines-requests-per-minute"], "EMULATOR_TINES_REQUESTS_PER_MINUTE");
+  const burst = pick(values["tines-burst"], "EMULATOR_TINES_BURST");
+  const maxConcurrent = pick(values["twilio-max-concurrent"], "EMULATOR_TWILIO_MAX_CONCURRENT");
+  if (burst !== undefined && perMinute === undefined) {
+    throw new Error("--tines-burst needs --tines-requests-per-minute");
+  }
+  if (perMinute !== undefined || maxConcurrent !== undefined) {
+    options.rateLimits = {};
+    if (perMinute !== undefined) {
+      options.rateLimits.tines = { requestsPerMinute: positive("--tines-requests-per-minute", perMinute) };
+      if (burst !== undefined) options.rateLimits.tines.burst = positive("--tines-burst", burst);
+    }
+    if (maxConcurrent !== undefined) {
+      options.rateLimits.twilio = { maxConcurrent: positive("--twilio-max-concurrent", maxConcurrent) };
+    }
+  }
+  const latencyMs = pick(values["latency-ms"], "EMULATOR_LATENCY_MS");
+  if (latencyMs !== undefined) options.latencyMs = integer("--latency-ms", latencyMs);
   return { help: values.help === true, logRequests: values["log-requests"] === true, options };
 }
 
@@ -151,7 +186,20 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   lines.push(
     `  Tines PUT:   ${s.tinesPut} (fields a PUT leaves out ${s.tinesPut === "merge" ? "keep their value" : "go back to their default"})`,
   );
-  lines.push(`  Control API: ${emulator.url}/_emulator/state  (log, faults, reset: see --help)`);
+  const { limits } = emulator.rateLimits();
+  if (limits.tines) {
+    lines.push(
+      `  Tines limit: ${limits.tines.requestsPerMinute} requests per minute per API key (burst ${limits.tines.burst}), then 429`,
+    );
+  }
+  if (limits.twilio) {
+    lines.push(
+      `  Twilio limit: ${limits.twilio.maxConcurrent} requests in flight per credential, then 429 / 20429`,
+    );
+  }
+  if (s.latencyMs)
+    lines.push(`  Latency:     every API request is held ${s.latencyMs} ms before it is processed`);
+  lines.push(`  Control API: ${emulator.url}/_emulator/state  (log, faults, limits, reset: see --help)`);
   if (s.stateFile) lines.push(`  State file:  ${s.stateFile}  (contains the stored secrets in clear)`);
   lines.push("", "# Point the providers at this emulator (paste into a POSIX shell):");
   for (const [k, v] of Object.entries(emulator.env())) lines.push(`export ${k}=${shellQuote(v)}`);

@@ -1,5 +1,6 @@
 // Fault injection: rules matched in order of injection, probabilistic ones decided by a seeded PRNG.
-import type { ApiResponse } from "./http";
+import { isPlainObject, type ApiResponse } from "./http";
+import { tinesSecretsIn } from "./tines/modes";
 import type { EchoFaultKind, FaultKind, FaultRule } from "./types";
 
 export const ECHO_FAULT_KINDS: readonly EchoFaultKind[] = ["echo-text", "echo-json", "echo-form"];
@@ -151,14 +152,17 @@ export class FaultInjector {
   }
 }
 
-/** The secret a request carries: Tines `value`/`jwt_private_key`/`aws_secret_key`, Twilio `Credentials`. */
+/**
+ * The secret a request carries: Twilio `Credentials`; for Tines the first secret of the body's mode
+ * (`value`, `jwt_private_key`, ..., or a `credential_requests[].http_request_secret`). The whole body
+ * when there is none.
+ */
 function requestSecret(service: "tines" | "twilio", body: Buffer): string {
   const text = body.toString("utf8");
   if (service === "twilio") return new URLSearchParams(text).get("Credentials") ?? text;
   try {
-    const json = JSON.parse(text) as Record<string, unknown>;
-    const secret = json.value ?? json.jwt_private_key ?? json.aws_secret_key;
-    return typeof secret === "string" ? secret : text;
+    const json: unknown = JSON.parse(text);
+    return (isPlainObject(json) && tinesSecretsIn(json)[0]) || text;
   } catch {
     return text;
   }

@@ -1,4 +1,5 @@
 // Public types of the local Tines + Twilio credentials API emulator.
+import type { RateLimitStatus, RateLimits } from "./limits";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks an ephemeral port. */
@@ -29,6 +30,13 @@ export interface EmulatorOptions {
   tinesPut?: TinesPutSemantics;
   /** Called with a copy of each log entry as it is recorded (e.g. to print a request trace). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Rate limits to enforce, per credential, each answered as its service does (see README "Rate
+   * limits"): `{ tines: { requestsPerMinute, burst? }, twilio: { maxConcurrent } }`. Default: none.
+   */
+  rateLimits?: RateLimits;
+  /** Hold every API request this long before processing it (a service's own response time); default 0. */
+  latencyMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -40,6 +48,8 @@ export interface RequestLogEntry {
   status: number;
   /** The fault kind applied to this request, if any. */
   fault?: string;
+  /** Answered 429 by an enforced rate limit (`rateLimits`), not by a fault. */
+  rateLimited?: true;
   durationMs: number;
 }
 
@@ -66,10 +76,19 @@ export interface FaultRule {
   probability?: number;
 }
 
-export type TinesMode = "TEXT" | "JWT" | "AWS";
+export type TinesMode = "TEXT" | "JWT" | "OAUTH" | "AWS" | "MTLS" | "HTTP_REQUEST_AGENT" | "MULTI_REQUEST";
 export type TinesPutSemantics = "replace" | "merge";
 export type TinesReadAccess = "TEAM" | "GLOBAL" | "SPECIFIC_TEAMS";
 export type TinesAwsAuthenticationType = "KEY" | "ROLE" | "INSTANCE_PROFILE";
+export type TinesOauthGrantType = "client_credentials" | "authorization_code";
+export type TinesOauthPkceMethod = "S256" | "plain";
+
+/** One of a MULTI_REQUEST credential's two requests, as sent. */
+export interface TinesCredentialRequest {
+  options: Record<string, unknown>;
+  /** Secret. */
+  http_request_secret?: string;
+}
 
 export interface TinesOwner {
   user_id: number;
@@ -79,8 +98,9 @@ export interface TinesOwner {
 }
 
 /**
- * A stored Tines credential: the documented response object plus the secret inputs
- * (`value`, `jwt_private_key`, `aws_secret_key`) and `live_credential_id`, which the API never returns.
+ * A stored Tines credential: the documented response object plus what the API never returns: the
+ * secrets, `live_credential_id`, and every own field of OAUTH, MTLS, HTTP_REQUEST_AGENT and
+ * MULTI_REQUEST (see tines/modes.ts).
  */
 export interface TinesRecord {
   id: number;
@@ -112,10 +132,32 @@ export interface TinesRecord {
   aws_assumed_role_arn?: string | null;
   use_static_external_id?: boolean;
   aws_assumed_role_external_id?: string;
-  // Internal: never returned by the API
+  // OAUTH only, never returned
+  oauth_grant_type?: TinesOauthGrantType;
+  oauth_url?: string | null;
+  oauth_token_url?: string;
+  oauth_client_id?: string;
+  oauth_scope?: string;
+  /** The one camelCase request key, as documented. */
+  oauthPkceCodeChallengeMethod?: TinesOauthPkceMethod | null;
+  // MTLS only, never returned
+  mtls_client_certificate?: string;
+  mtls_root_certificate?: string;
+  // HTTP_REQUEST_AGENT and MULTI_REQUEST only, never returned
+  http_request_options?: Record<string, unknown>;
+  credential_requests?: TinesCredentialRequest[];
+  http_request_location_of_token?: string;
+  /** Seconds; null when not set, and after a PUT that leaves it out. */
+  http_request_ttl?: number | null;
+  content_type?: string | null;
+  // Secrets, never returned
   value?: string;
   jwt_private_key?: string;
   aws_secret_key?: string;
+  oauth_client_secret?: string;
+  mtls_client_private_key?: string;
+  http_request_secret?: string;
+  // Internal: never returned by the API
   live_credential_id?: number;
 }
 
@@ -160,7 +202,11 @@ export interface Emulator {
   };
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
-  /** Empty both stores, the log and the faults; re-seed the fault PRNG. */
+  /** Replaces the enforced limits (a service left out has none) and starts afresh: full buckets, zero counts. */
+  setRateLimits(limits: RateLimits): void;
+  /** The limits in force and what they did: 429s answered and the most requests in flight, per service. */
+  rateLimits(): RateLimitStatus;
+  /** Empty both stores, the log and the faults; re-seed the fault PRNG; the rate limits back to the options', counts zeroed. */
   reset(): void;
   /** Close the server and every keep-alive socket. */
   stop(): Promise<void>;

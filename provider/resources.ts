@@ -1,19 +1,27 @@
-// The four resource classes users declare. Each is a thin shell: a type token, typed arguments and
-// outputs, and the provider module that does the work (see core/lifecycle.ts).
+// The resource classes users declare. Each is a thin shell over its registry entry (kinds.ts: the
+// provider, the fields, the type token), with typed arguments and outputs written out for users'
+// editors. Their JSDoc is written from the fields' descriptions (`npm run docs`; a unit test fails
+// when it differs), and the compile-time checks at the end fail `npm run build` when an Args
+// interface or a class's outputs and the field tables disagree.
 import * as pulumi from "@pulumi/pulumi";
-import { CredentialSpec } from "./core/lifecycle";
 import { secretNames } from "./core/fields";
-import tinesAwsProvider = require("./engine/tinesAws");
-import tinesJwtProvider = require("./engine/tinesJwt");
-import tinesTextProvider = require("./engine/tinesText");
-import twilioAwsProvider = require("./engine/twilioAws");
-import { tinesAwsSpec } from "./tines/aws";
-import { tinesJwtSpec } from "./tines/jwt";
-import { tinesTextSpec } from "./tines/text";
-import { twilioAwsSpec } from "./twilio/aws";
+import type { ArgsMatchFields, Assert, OneOf, OutputsMatchFields } from "./core/fieldTypes";
+import type { CredentialSpec } from "./core/spec";
+import { CredentialKind, KindName, KINDS } from "./kinds";
+import type { commonInputs } from "./tines/common";
 
 type In<T> = pulumi.Input<T>;
 type Out<T> = pulumi.Output<T>;
+type Spec<K extends KindName> = (typeof KINDS)[K]["spec"];
+
+/** The values of the enumerated inputs, from their field tables. */
+export type ReadAccess = OneOf<typeof commonInputs.readAccess>;
+export type JwtAlgorithm = OneOf<Spec<"tinesJwtCredential">["inputs"]["jwtAlgorithm"]>;
+export type AwsAuthenticationType = OneOf<Spec<"tinesAwsCredential">["inputs"]["awsAuthenticationType"]>;
+export type OauthGrantType = OneOf<Spec<"tinesOauthCredential">["inputs"]["oauthGrantType"]>;
+export type OauthPkceCodeChallengeMethod = OneOf<
+  Spec<"tinesOauthCredential">["inputs"]["oauthPkceCodeChallengeMethod"]
+>;
 
 /**
  * A fresh props object for `dynamic.Resource` (which mutates what it is given): every input, with
@@ -39,191 +47,444 @@ function credentialOptions(spec: CredentialSpec, opts?: pulumi.CustomResourceOpt
   };
 }
 
+/** A resource of one registry kind: its provider, its props and secret outputs, its type token. */
+abstract class CredentialResource extends pulumi.dynamic.Resource {
+  protected constructor(
+    kind: CredentialKind,
+    name: string,
+    args: object,
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    const [service, type] = kind.token.split(":");
+    super(
+      kind.provider,
+      name,
+      credentialProps(kind.spec, args),
+      credentialOptions(kind.spec, opts),
+      service,
+      type,
+    );
+  }
+}
+
 /** Fields every Tines credential mode accepts (camelCase of the documented request fields). */
 export interface TinesCredentialArgs {
   /** Name of the credential. */
   name: In<string>;
   /** Team the credential lives in. Required unless `liveCredentialId` is set. Changing it replaces the credential. */
   teamId?: In<number>;
+  /**
+   * Folder the credential is filed in; unset, the team's root folder. Default: `null`. A test credential
+   * inherits it from its live credential unless declared.
+   */
   folderId?: In<number>;
-  /** TEAM (default), GLOBAL or SPECIFIC_TEAMS. */
-  readAccess?: In<"TEAM" | "GLOBAL" | "SPECIFIC_TEAMS">;
-  /** Required (non-empty) with readAccess SPECIFIC_TEAMS; not allowed otherwise. */
+  /**
+   * Where the credential can be used: its team, every team, or the teams in `sharedTeamSlugs`. Default:
+   * `TEAM`. A test credential inherits it from its live credential unless declared.
+   */
+  readAccess?: In<ReadAccess>;
+  /**
+   * Slugs of the teams that can use the credential: required (non-empty) with `readAccess` `SPECIFIC_TEAMS`,
+   * not allowed otherwise. Default: `[]`. A test credential inherits it from its live credential unless
+   * declared.
+   */
   sharedTeamSlugs?: In<In<string>[]>;
+  /**
+   * Description of the credential. Default: `""`. A test credential inherits it from its live credential
+   * unless declared.
+   */
   description?: In<string>;
+  /**
+   * Key/value metadata, which actions can read through the credential's INFO path. Default: `{}`. A test
+   * credential inherits it from its live credential unless declared.
+   */
   metadata?: In<Record<string, In<unknown>>>;
-  /** Domains (wildcards allowed) where the credential may be used in HTTP requests. */
+  /**
+   * Domains (wildcards allowed) where the credential may be used in HTTP requests; empty: anywhere. Default:
+   * `[]`. A test credential inherits it from its live credential unless declared.
+   */
   allowedHosts?: In<In<string>[]>;
-  /** Makes this the test credential of that live credential. Changing it replaces the credential. */
+  /**
+   * Makes this the test credential of that live credential, from which it inherits unset fields. Changing it
+   * replaces the credential.
+   */
   liveCredentialId?: In<number>;
-  /** ISO 8601 date-time when the credential expires. */
+  /** When the credential expires, as an ISO 8601 date-time. Default: `null`. */
   expiresAt?: In<string>;
+  /** Whether Tines emails reminders before the credential expires. Default: `false`. */
   expiryNotificationsEnabled?: In<boolean>;
+  /** Ids of the users sent the credential's notifications (such as expiry reminders). Default: `[]`. */
   credentialNotificationRecipientUserIds?: In<In<number>[]>;
   /**
-   * Manage an existing credential instead of creating one (the import path for dynamic resources).
-   * Read at create only: removing it later changes nothing; pointing it at another id replaces.
+   * The id of an existing credential to manage instead of creating one (the import path). Read at create
+   * only: removing it later changes nothing; pointing it at another id replaces.
    */
   adoptId?: In<number | string>;
 }
 
 export interface TinesTextCredentialArgs extends TinesCredentialArgs {
-  /** The secret value. Stored in state only as a Pulumi secret. */
+  /** The secret value. Secret: kept in state only encrypted, never read back from the service. */
   value: In<string>;
 }
 
 export interface TinesJwtCredentialArgs extends TinesCredentialArgs {
-  jwtAlgorithm: In<
-    | "HS256"
-    | "HS384"
-    | "HS512"
-    | "RS256"
-    | "RS384"
-    | "RS512"
-    | "PS256"
-    | "PS384"
-    | "PS512"
-    | "ES256"
-    | "ES384"
-    | "ES512"
-  >;
-  /** Claims included in every JWT. */
+  /** The algorithm Tines signs each token with. */
+  jwtAlgorithm: In<JwtAlgorithm>;
+  /** Claims included in every token. Default: `{}`. */
   jwtPayload?: In<Record<string, In<unknown>>>;
-  /** Let Tines add `iat` and `exp`. */
+  /** Whether Tines adds the `iat` and `exp` claims to each token. Default: `false`. */
   jwtAutoGenerateTimeClaims?: In<boolean>;
-  /** PEM private key (RS/PS/ES) or shared secret (HS). Stored in state only as a Pulumi secret. */
+  /**
+   * The key tokens are signed with: a PEM private key for `RS*`, `PS*` (RSA) and `ES*` (EC, on the
+   * algorithm's curve), a shared secret for `HS*`. Secret: kept in state only encrypted, never read back from
+   * the service.
+   */
   jwtPrivateKey: In<string>;
 }
 
 export interface TinesAwsCredentialArgs extends TinesCredentialArgs {
-  awsAuthenticationType: In<"KEY" | "ROLE" | "INSTANCE_PROFILE">;
-  /** Required with KEY. */
+  /**
+   * How Tines reaches AWS: with an access key pair, by assuming a role, or as the instance profile. Changing
+   * it replaces the credential.
+   */
+  awsAuthenticationType: In<AwsAuthenticationType>;
+  /** The AWS access key id. Required with `KEY`. */
   awsAccessKey?: In<string>;
-  /** Required with KEY. Stored in state only as a Pulumi secret. */
+  /**
+   * The AWS secret access key. Required with `KEY`. Secret: kept in state only encrypted, never read back
+   * from the service.
+   */
   awsSecretKey?: In<string>;
-  /** Required with ROLE: arn:aws:iam::123456789012:role/name. */
+  /** The ARN of the IAM role to assume, like `arn:aws:iam::123456789012:role/name`. Required with `ROLE`. */
   awsAssumedRoleArn?: In<string>;
+  /**
+   * Whether the credential uses its team's static external ID instead of one of its own. Default: `false`.
+   */
   useStaticExternalId?: In<boolean>;
 }
 
+export interface TinesOauthCredentialArgs extends TinesCredentialArgs {
+  /**
+   * The provider's authorization URL (`https://`). Required with `authorization_code`. Write-only: no answer
+   * carries it, so state keeps the declared value.
+   */
+  oauthUrl?: In<string>;
+  /**
+   * The provider's token URL (`https://`). Write-only: no answer carries it, so state keeps the declared
+   * value.
+   */
+  oauthTokenUrl: In<string>;
+  /**
+   * The client id of the app registered with the provider. Write-only: no answer carries it, so state keeps
+   * the declared value.
+   */
+  oauthClientId: In<string>;
+  /**
+   * The client secret of that app. Secret: kept in state only encrypted, never read back from the service.
+   */
+  oauthClientSecret: In<string>;
+  /**
+   * The scope or scopes to request, as the provider expects them. Write-only: no answer carries it, so state
+   * keeps the declared value.
+   */
+  oauthScope: In<string>;
+  /**
+   * `client_credentials` (unattended) or `authorization_code` (a person approves access at `redirectUrl`
+   * after create). Write-only: no answer carries it, so state keeps the declared value.
+   */
+  oauthGrantType: In<OauthGrantType>;
+  /**
+   * The PKCE code challenge method, `S256` or `plain`; unset, no PKCE. Write-only: no answer carries it, so
+   * state keeps the declared value. Default: `null`.
+   */
+  oauthPkceCodeChallengeMethod?: In<OauthPkceCodeChallengeMethod>;
+}
+
 export interface TwilioAwsCredentialArgs {
-  /** `AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY`. Give this, or the two keys below. Changing it replaces. */
+  /**
+   * The AWS key pair as `AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY`. Give this, or `awsAccessKeyId` with
+   * `awsSecretAccessKey`. Secret: kept in state only encrypted, never read back from the service. Changing it
+   * replaces the credential.
+   */
   credentials?: In<string>;
+  /**
+   * The AWS access key id, when the key pair is given as two inputs (with `awsSecretAccessKey`). Changing it
+   * replaces the credential.
+   */
   awsAccessKeyId?: In<string>;
-  /** Stored in state only as a Pulumi secret. */
+  /**
+   * The AWS secret access key, when the key pair is given as two inputs (with `awsAccessKeyId`). Secret: kept
+   * in state only encrypted, never read back from the service. Changing it replaces the credential.
+   */
   awsSecretAccessKey?: In<string>;
-  /** Up to 64 characters. Updated in place. */
+  /** A name for the credential, up to 64 characters. Default: `""`. */
   friendlyName?: In<string>;
-  /** Subaccount to create the credential in (^AC[0-9a-fA-F]{32}$). Changing it replaces. */
+  /**
+   * The account (`AC...`) the credential belongs to: set it to create the credential in a subaccount; unset,
+   * the connection's account. Changing it replaces the credential.
+   */
   accountSid?: In<string>;
-  /** Manage an existing credential (its CR... sid) instead of creating one. */
+  /**
+   * The sid (`CR...`) of an existing credential to manage instead of creating one (the import path). Read at
+   * create only: removing it later changes nothing; pointing it at another sid replaces.
+   */
   adoptId?: In<string>;
 }
 
 /** Outputs of every Tines credential: the declared inputs plus what Tines answers. */
-abstract class TinesCredentialBase extends pulumi.dynamic.Resource {
+abstract class TinesCredentialBase extends CredentialResource {
+  /** The credential's id in Tines (also the resource id). */
   declare readonly credentialId: Out<number>;
+  /** Name of the credential. */
   declare readonly name: Out<string>;
+  /** The credential's mode, as Tines names it. */
   declare readonly mode: Out<string>;
+  /**
+   * Team the credential lives in. Required unless `liveCredentialId` is set. Changing it replaces the
+   * credential.
+   */
   declare readonly teamId: Out<number>;
+  /**
+   * Folder the credential is filed in; unset, the team's root folder. Default: `null`. A test credential
+   * inherits it from its live credential unless declared.
+   */
   declare readonly folderId: Out<number | null>;
+  /**
+   * Where the credential can be used: its team, every team, or the teams in `sharedTeamSlugs`. Default:
+   * `TEAM`. A test credential inherits it from its live credential unless declared.
+   */
   declare readonly readAccess: Out<string>;
+  /**
+   * Slugs of the teams that can use the credential: required (non-empty) with `readAccess` `SPECIFIC_TEAMS`,
+   * not allowed otherwise. Default: `[]`. A test credential inherits it from its live credential unless
+   * declared.
+   */
   declare readonly sharedTeamSlugs: Out<string[]>;
+  /**
+   * Description of the credential. Default: `""`. A test credential inherits it from its live credential
+   * unless declared.
+   */
   declare readonly description: Out<string>;
+  /**
+   * Key/value metadata, which actions can read through the credential's INFO path. Default: `{}`. A test
+   * credential inherits it from its live credential unless declared.
+   */
   declare readonly metadata: Out<Record<string, unknown>>;
+  /**
+   * Domains (wildcards allowed) where the credential may be used in HTTP requests; empty: anywhere. Default:
+   * `[]`. A test credential inherits it from its live credential unless declared.
+   */
   declare readonly allowedHosts: Out<string[]>;
+  /**
+   * Makes this the test credential of that live credential, from which it inherits unset fields. Changing it
+   * replaces the credential.
+   */
   declare readonly liveCredentialId: Out<number | undefined>;
+  /** When the credential expires, as an ISO 8601 date-time. Default: `null`. */
   declare readonly expiresAt: Out<string | null>;
+  /** Whether Tines emails reminders before the credential expires. Default: `false`. */
   declare readonly expiryNotificationsEnabled: Out<boolean>;
+  /** Ids of the users sent the credential's notifications (such as expiry reminders). Default: `[]`. */
   declare readonly credentialNotificationRecipientUserIds: Out<number[]>;
+  /** The name in underscored form, as actions refer to the credential. */
   declare readonly slug: Out<string>;
+  /** When the credential was created. */
   declare readonly createdAt: Out<string>;
+  /** When the credential was last updated. */
   declare readonly updatedAt: Out<string>;
-  /** Undefined on tenants that do not report it. */
+  /**
+   * The user who owns the credential (by default its creator). Undefined on tenants that do not report it.
+   */
   declare readonly owner: Out<
     { user_id: number; first_name: string; last_name: string; email: string } | undefined
   >;
+  /**
+   * The restriction on the credential's use (`RESTRICTED`, `RESTRICTED_TO_CREDENTIALS`, `UNRESTRICTED`).
+   * Undefined on tenants that do not report it.
+   */
   declare readonly restrictionType: Out<string | undefined>;
+  /** Whether the credential has a test credential enabled. */
   declare readonly testCredentialEnabled: Out<boolean>;
+  /** The test credential's own data (`created_at` and `updated_at`). */
   declare readonly testCredential: Out<Record<string, unknown> | undefined>;
+  /**
+   * The id of an existing credential to manage instead of creating one (the import path). Read at create
+   * only: removing it later changes nothing; pointing it at another id replaces.
+   */
   declare readonly adoptId: Out<number | string | undefined>;
 }
 
 export class TinesTextCredential extends TinesCredentialBase {
+  /** The secret value. Secret: kept in state only encrypted, never read back from the service. */
   declare readonly value: Out<string>;
 
   constructor(name: string, args: TinesTextCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tinesTextProvider,
-      name,
-      credentialProps(tinesTextSpec, args),
-      credentialOptions(tinesTextSpec, opts),
-      "tines",
-      "TextCredential",
-    );
+    super(KINDS.tinesTextCredential, name, args, opts);
   }
 }
 
 export class TinesJwtCredential extends TinesCredentialBase {
+  /** The algorithm Tines signs each token with. */
   declare readonly jwtAlgorithm: Out<string>;
+  /** Claims included in every token. Default: `{}`. */
   declare readonly jwtPayload: Out<Record<string, unknown> | undefined>;
+  /** Whether Tines adds the `iat` and `exp` claims to each token. Default: `false`. */
   declare readonly jwtAutoGenerateTimeClaims: Out<boolean | undefined>;
+  /**
+   * The key tokens are signed with: a PEM private key for `RS*`, `PS*` (RSA) and `ES*` (EC, on the
+   * algorithm's curve), a shared secret for `HS*`. Secret: kept in state only encrypted, never read back from
+   * the service.
+   */
   declare readonly jwtPrivateKey: Out<string>;
 
   constructor(name: string, args: TinesJwtCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tinesJwtProvider,
-      name,
-      credentialProps(tinesJwtSpec, args),
-      credentialOptions(tinesJwtSpec, opts),
-      "tines",
-      "JwtCredential",
-    );
+    super(KINDS.tinesJwtCredential, name, args, opts);
   }
 }
 
 export class TinesAwsCredential extends TinesCredentialBase {
+  /**
+   * How Tines reaches AWS: with an access key pair, by assuming a role, or as the instance profile. Changing
+   * it replaces the credential.
+   */
   declare readonly awsAuthenticationType: Out<string>;
+  /** The AWS access key id. Required with `KEY`. */
   declare readonly awsAccessKey: Out<string | undefined>;
+  /**
+   * The AWS secret access key. Required with `KEY`. Secret: kept in state only encrypted, never read back
+   * from the service.
+   */
   declare readonly awsSecretKey: Out<string | undefined>;
+  /** The ARN of the IAM role to assume, like `arn:aws:iam::123456789012:role/name`. Required with `ROLE`. */
   declare readonly awsAssumedRoleArn: Out<string | undefined>;
+  /**
+   * Whether the credential uses its team's static external ID instead of one of its own. Default: `false`.
+   */
   declare readonly useStaticExternalId: Out<boolean>;
-  /** Generated by Tines for the role's trust policy. */
+  /** The external ID Tines generated, for the role's trust policy. */
   declare readonly awsAssumedRoleExternalId: Out<string | undefined>;
 
   constructor(name: string, args: TinesAwsCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tinesAwsProvider,
-      name,
-      credentialProps(tinesAwsSpec, args),
-      credentialOptions(tinesAwsSpec, opts),
-      "tines",
-      "AwsCredential",
-    );
+    super(KINDS.tinesAwsCredential, name, args, opts);
   }
 }
 
-export class TwilioAwsCredential extends pulumi.dynamic.Resource {
-  /** The credential's sid (also the resource id). */
+export class TwilioAwsCredential extends CredentialResource {
+  /** The credential's sid (`CR...`), also the resource id. */
   declare readonly sid: Out<string>;
+  /**
+   * The account (`AC...`) the credential belongs to: set it to create the credential in a subaccount; unset,
+   * the connection's account. Changing it replaces the credential.
+   */
   declare readonly accountSid: Out<string>;
+  /** A name for the credential, up to 64 characters. Default: `""`. */
   declare readonly friendlyName: Out<string | null>;
+  /** When the credential was created. */
   declare readonly dateCreated: Out<string>;
+  /** When the credential was last updated. */
   declare readonly dateUpdated: Out<string>;
+  /** The credential's URL in the Twilio API. */
   declare readonly url: Out<string>;
+  /**
+   * The AWS key pair as `AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY`. Give this, or `awsAccessKeyId` with
+   * `awsSecretAccessKey`. Secret: kept in state only encrypted, never read back from the service. Changing it
+   * replaces the credential.
+   */
   declare readonly credentials: Out<string | undefined>;
+  /**
+   * The AWS access key id, when the key pair is given as two inputs (with `awsSecretAccessKey`). Changing it
+   * replaces the credential.
+   */
   declare readonly awsAccessKeyId: Out<string | undefined>;
+  /**
+   * The AWS secret access key, when the key pair is given as two inputs (with `awsAccessKeyId`). Secret: kept
+   * in state only encrypted, never read back from the service. Changing it replaces the credential.
+   */
   declare readonly awsSecretAccessKey: Out<string | undefined>;
+  /**
+   * The sid (`CR...`) of an existing credential to manage instead of creating one (the import path). Read at
+   * create only: removing it later changes nothing; pointing it at another sid replaces.
+   */
   declare readonly adoptId: Out<string | undefined>;
 
   constructor(name: string, args: TwilioAwsCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      twilioAwsProvider,
-      name,
-      credentialProps(twilioAwsSpec, args),
-      credentialOptions(twilioAwsSpec, opts),
-      "twilio",
-      "AwsCredential",
-    );
+    super(KINDS.twilioAwsCredential, name, args, opts);
   }
 }
+
+export class TinesOauthCredential extends TinesCredentialBase {
+  /**
+   * The provider's authorization URL (`https://`). Required with `authorization_code`. Write-only: no answer
+   * carries it, so state keeps the declared value.
+   */
+  declare readonly oauthUrl: Out<string | undefined>;
+  /**
+   * The provider's token URL (`https://`). Write-only: no answer carries it, so state keeps the declared
+   * value.
+   */
+  declare readonly oauthTokenUrl: Out<string>;
+  /**
+   * The client id of the app registered with the provider. Write-only: no answer carries it, so state keeps
+   * the declared value.
+   */
+  declare readonly oauthClientId: Out<string>;
+  /**
+   * The client secret of that app. Secret: kept in state only encrypted, never read back from the service.
+   */
+  declare readonly oauthClientSecret: Out<string>;
+  /**
+   * The scope or scopes to request, as the provider expects them. Write-only: no answer carries it, so state
+   * keeps the declared value.
+   */
+  declare readonly oauthScope: Out<string>;
+  /**
+   * `client_credentials` (unattended) or `authorization_code` (a person approves access at `redirectUrl`
+   * after create). Write-only: no answer carries it, so state keeps the declared value.
+   */
+  declare readonly oauthGrantType: Out<string>;
+  /**
+   * The PKCE code challenge method, `S256` or `plain`; unset, no PKCE. Write-only: no answer carries it, so
+   * state keeps the declared value. Default: `null`.
+   */
+  declare readonly oauthPkceCodeChallengeMethod: Out<string | null | undefined>;
+  /**
+   * Where a person approves access for an `authorization_code` grant, when the create answers one; until then
+   * the credential gets no token.
+   */
+  declare readonly redirectUrl: Out<string | undefined>;
+
+  constructor(name: string, args: TinesOauthCredentialArgs, opts?: pulumi.CustomResourceOptions) {
+    super(KINDS.tinesOauthCredential, name, args, opts);
+  }
+}
+
+/** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
+interface Classes {
+  tinesTextCredential: typeof TinesTextCredential;
+  tinesJwtCredential: typeof TinesJwtCredential;
+  tinesAwsCredential: typeof TinesAwsCredential;
+  twilioAwsCredential: typeof TwilioAwsCredential;
+  tinesOauthCredential: typeof TinesOauthCredential;
+}
+
+type ArgsOf<K extends KindName> = ConstructorParameters<Classes[K]>[1];
+type OutputsOf<K extends KindName> = Omit<InstanceType<Classes[K]>, keyof pulumi.dynamic.Resource>;
+type FieldNames<K extends KindName> = keyof Spec<K>["inputs"] | keyof Spec<K>["outputs"];
+/** The kinds whose `Found` is not `true`, each with what was found. */
+type Mismatches<Found extends Record<KindName, unknown>> = {
+  [K in KindName as Found[K] extends true ? never : K]: Found[K];
+};
+type None<M> = keyof M extends never ? true : { [K in keyof M]: M[K] };
+
+/**
+ * Compile-time checks, which fail `npm run build` naming the kind and the difference: every kind has
+ * a class; its Args has exactly the kind's inputs, optional exactly where the field is not required;
+ * and the class declares exactly the kind's inputs and outputs.
+ * @internal
+ */
+export type _ClassesMatchTheirFieldTables = [
+  Assert<OutputsMatchFields<Classes, KindName>>,
+  Assert<ArgsMatchFields<TinesCredentialArgs, typeof commonInputs>>,
+  Assert<None<Mismatches<{ [K in KindName]: ArgsMatchFields<ArgsOf<K>, Spec<K>["inputs"]> }>>>,
+  Assert<None<Mismatches<{ [K in KindName]: OutputsMatchFields<OutputsOf<K>, FieldNames<K>> }>>>,
+];

@@ -16,7 +16,7 @@ import {
   DestroyResult,
   UpResult,
 } from "../../tests/integration/harness";
-import { credential, Kind, KINDS, kindOfType, NOOP_TYPE, ProgramSpec, RUNTIME_JS } from "./programs";
+import { credential, Kind, KIND_NAMES, kindOfType, NOOP_TYPE, ProgramSpec, RUNTIME_JS } from "./programs";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -216,7 +216,7 @@ export class BenchContext {
     this.captured ??= (async () => {
       const harness = await this.startHarness();
       try {
-        const decls = KINDS.map((kind) => credential(kind, `capture-${kind}`, this.secrets));
+        const decls = KIND_NAMES.map((kind) => credential(kind, `capture-${kind}`, this.secrets));
         const out = {} as Record<Kind | "noop", string>;
         for (const spec of [
           { mode: "credentials", resources: decls },
@@ -231,7 +231,7 @@ export class BenchContext {
             if (kind) out[kind] = reg.provider;
           }
         }
-        for (const kind of [...KINDS, "noop"] as const) {
+        for (const kind of [...KIND_NAMES, "noop"] as const) {
           if (!out[kind]) throw new Error(`no __provider captured for ${kind}`);
         }
         return out;

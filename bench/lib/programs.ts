@@ -1,46 +1,45 @@
 // The Pulumi programs the benchmark runs: one small runtime file (written into the program folder) that
-// declares what a JSON spec lists, either with the package's four classes (installed from the tarball, or a
-// local copy of dist/provider required by relative path) or with a local no-op dynamic provider.
-import { generateKeyPairSync } from "crypto";
+// declares what a JSON spec lists, either with the package's classes (installed from the tarball, or a
+// local copy of dist/provider required by relative path) or with a local no-op dynamic provider. Every kind
+// of the registry (provider/kinds.ts) is covered, each declared from its bench sample (tests/kinds.ts).
 import { secretNames } from "../../provider/core/fields";
-import { CredentialSpec } from "../../provider/core/lifecycle";
-import { tinesAwsSpec } from "../../provider/tines/aws";
-import { tinesJwtSpec } from "../../provider/tines/jwt";
-import { tinesTextSpec } from "../../provider/tines/text";
-import { twilioAwsSpec } from "../../provider/twilio/aws";
+import {
+  KIND_NAMES,
+  KindName,
+  KINDS,
+  kindOfType,
+  resourceType,
+  Service,
+  serviceOf,
+  specOf,
+} from "../../provider/kinds";
+import { changedInPlace, declaration } from "../../tests/kinds";
 import type { Secrets } from "./context";
 
-export type Kind = "tinesText" | "tinesJwt" | "tinesAws" | "twilioAws";
-export const KINDS: readonly Kind[] = ["tinesText", "tinesJwt", "tinesAws", "twilioAws"];
+/** A resource kind: its name in the registry (and in the package's `providers` export). */
+export type Kind = KindName;
+export { KIND_NAMES, kindOfType };
 
-export const CLASS: Record<Kind, string> = {
-  tinesText: "TinesTextCredential",
-  tinesJwt: "TinesJwtCredential",
-  tinesAws: "TinesAwsCredential",
-  twilioAws: "TwilioAwsCredential",
-};
+/** The class a kind's resources are declared with, by kind. */
+export const CLASS = Object.fromEntries(KIND_NAMES.map((k) => [k, KINDS[k].className])) as Record<
+  Kind,
+  string
+>;
 
-export const TYPE: Record<Kind, string> = {
-  tinesText: "pulumi-nodejs:dynamic/tines:TextCredential",
-  tinesJwt: "pulumi-nodejs:dynamic/tines:JwtCredential",
-  tinesAws: "pulumi-nodejs:dynamic/tines:AwsCredential",
-  twilioAws: "pulumi-nodejs:dynamic/twilio:AwsCredential",
-};
+/** The resource type (as in a URN) of each kind. */
+export const TYPE = Object.fromEntries(KIND_NAMES.map((k) => [k, resourceType(k)])) as Record<Kind, string>;
+
+export const SPEC = Object.fromEntries(KIND_NAMES.map((k) => [k, specOf(k)])) as Record<
+  Kind,
+  ReturnType<typeof specOf>
+>;
+
+export const service = (kind: Kind): Service => serviceOf(kind);
+
+/** The first kind of a service in the registry: the one a per-service measurement uses. */
+export const firstKindOf = (svc: Service): Kind => KIND_NAMES.find((k) => serviceOf(k) === svc)!;
 
 export const NOOP_TYPE = "pulumi-nodejs:dynamic/bench:Noop";
-
-export const SPEC: Record<Kind, CredentialSpec> = {
-  tinesText: tinesTextSpec,
-  tinesJwt: tinesJwtSpec,
-  tinesAws: tinesAwsSpec,
-  twilioAws: twilioAwsSpec,
-};
-
-export function kindOfType(type: string): Kind | undefined {
-  return KINDS.find((k) => TYPE[k] === type);
-}
-
-export const service = (kind: Kind): "tines" | "twilio" => (kind === "twilioAws" ? "twilio" : "tines");
 
 /** The property bag a credential class builds, by name: outputs (unset), inputs, secret inputs. */
 export interface Shape {
@@ -51,7 +50,7 @@ export interface Shape {
 
 export function shapes(): Record<Kind, Shape> {
   const out = {} as Record<Kind, Shape>;
-  for (const kind of KINDS) {
+  for (const kind of KIND_NAMES) {
     const spec = SPEC[kind];
     out[kind] = {
       outputs: Object.keys(spec.outputs),
@@ -124,85 +123,33 @@ exports.declare = function declare(spec) {
 };
 `;
 
-let ecKey: string | undefined;
-/** One EC P-256 private key (PEM) per run, for an ES256 JWT credential. */
-export function es256Key(): string {
-  ecKey ??= generateKeyPairSync("ec", {
-    namedCurve: "prime256v1",
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-  }).privateKey;
-  return ecKey;
-}
-
 /**
- * One credential of `kind` with fresh secrets (registered for the leak scan). `pem` gives the JWT kind an
- * ES256 key instead of an HS256 shared secret.
+ * One credential of `kind` with fresh secrets (registered for the leak scan). `pem` asks for a PEM key
+ * where the kind takes one (the JWT kind: an ES256 key instead of an HS256 shared secret).
  */
 export function credential(kind: Kind, name: string, secrets: Secrets, i = 0, pem = false): Decl {
-  const teamId = 1 + (i % 3);
-  switch (kind) {
-    case "tinesText":
-      return {
-        kind,
-        name,
-        args: { name, teamId, value: secrets.fresh(`${name}.value`), description: "bench" },
-      };
-    case "tinesJwt": {
-      const key = pem ? es256Key() : secrets.fresh(`${name}.jwtPrivateKey`);
-      if (pem) secrets.add(`${name}.jwtPrivateKey`, key);
-      return {
-        kind,
-        name,
-        args: {
-          name,
-          teamId,
-          jwtAlgorithm: pem ? "ES256" : "HS256",
-          jwtPrivateKey: key,
-          jwtPayload: { iss: "bench" },
-          description: "bench",
-        },
-      };
-    }
-    case "tinesAws":
-      return {
-        kind,
-        name,
-        args: {
-          name,
-          teamId,
-          awsAuthenticationType: "KEY",
-          awsAccessKey: `AKIABENCH${String(i).padStart(8, "0")}`,
-          awsSecretKey: secrets.fresh(`${name}.awsSecretKey`),
-          description: "bench",
-        },
-      };
-    case "twilioAws": {
-      const secret = secrets.fresh(`${name}.credentials`);
-      return {
-        kind,
-        name,
-        args: {
-          friendlyName: name.slice(0, 64),
-          credentials: `AKIABENCH${String(i).padStart(8, "0")}:${secret}`,
-        },
-      };
-    }
-  }
+  const secret = (field: string, value?: string) => {
+    const label = `${name}.${field}`;
+    if (value === undefined) return secrets.fresh(label);
+    secrets.add(label, value);
+    return value;
+  };
+  return { kind, name, args: declaration(kind, name, secret, i, pem) };
 }
 
-/** `count` credentials cycling through the four kinds. */
+/** `count` credentials cycling through the kinds. */
 export function mixed(prefix: string, count: number, secrets: Secrets): Decl[] {
   return Array.from({ length: count }, (_, i) =>
-    credential(KINDS[i % KINDS.length], `${prefix}-${i}`, secrets, i),
+    credential(KIND_NAMES[i % KIND_NAMES.length], `${prefix}-${i}`, secrets, i),
   );
 }
 
-/** The same declarations with an in-place change: a new description (Tines), a new friendly name (Twilio). */
+/** An in-place change of one declaration: a new description (Tines), a new friendly name (Twilio). */
+export function changedDecl(d: Decl, suffix = "changed"): Decl {
+  return { ...d, args: changedInPlace(d.kind, d.name, d.args, suffix) };
+}
+
+/** The same declarations with an in-place change each. */
 export function changed(decls: Decl[], suffix = "changed"): Decl[] {
-  return decls.map((d) =>
-    d.kind === "twilioAws"
-      ? { ...d, args: { ...d.args, friendlyName: `${d.name}-${suffix}`.slice(0, 64) } }
-      : { ...d, args: { ...d.args, description: `bench ${suffix}` } },
-  );
+  return decls.map((d) => changedDecl(d, suffix));
 }

@@ -23,7 +23,7 @@
 import type { FaultRule } from "../../emulator";
 import type { EngineHarness, UpResult } from "../../tests/integration/harness";
 import { BenchContext } from "../lib/context";
-import { credential, Decl, Kind, TYPE } from "../lib/programs";
+import { changedDecl, credential, Decl, firstKindOf, TYPE } from "../lib/programs";
 import { Report, sleep } from "../lib/report";
 
 const PART = "6 faults";
@@ -65,8 +65,6 @@ export function expectedOutcome(variant: Variant, op: Op, fault: Fault): Outcome
   if (op === "create" && fault === "reset-after") return "completed";
   return "clear error";
 }
-
-const kindOf = (service: Service): Kind => (service === "tines" ? "tinesText" : "twilioAws");
 
 function rule(cell: Cell, method: string, pathPrefix: string): FaultRule {
   const r: FaultRule = { service: cell.service, method, pathPrefix, fault: cell.fault };
@@ -113,12 +111,6 @@ function judgeError(cell: Cell, message: string, requestPath: string): void {
   if (!named) cell.problems.push(`the error does not name ${method(cell)} ${requestPath}`);
 }
 
-function changedDecl(d: Decl): Decl {
-  return d.kind === "twilioAws"
-    ? { ...d, args: { ...d.args, friendlyName: `${d.name}-changed` } }
-    : { ...d, args: { ...d.args, description: "bench changed" } };
-}
-
 /**
  * Waits out slow requests (the emulator still processes them after the client gave up), clears the faults,
  * and notes every cell whose fault never fired (then the cell would prove nothing).
@@ -156,7 +148,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<Cell[]> 
   for (const op of OPS) {
     for (const fault of FAULTS) {
       for (const service of SERVICES) {
-        const decl = credential(kindOf(service), `fm-${variant}-${op}-${fault}-${service}`, ctx.secrets);
+        const decl = credential(firstKindOf(service), `fm-${variant}-${op}-${fault}-${service}`, ctx.secrets);
         cells.push({
           variant,
           op,

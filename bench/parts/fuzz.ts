@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import http = require("http");
 import https = require("https");
-import { FUZZ_TARGETS, inputsFor, UNKNOWN } from "../../tests/unit/arbitraries";
+import { UNKNOWN } from "../../provider/core/fields";
+import { FUZZ_TARGETS, inputsFor } from "../../tests/unit/arbitraries";
 import { BenchContext } from "../lib/context";
 import { Report } from "../lib/report";
 

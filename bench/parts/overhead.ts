@@ -14,7 +14,7 @@ import { CredentialProvider, providers } from "../../provider/index";
 import type { JsonObject, ProviderHost } from "../../tests/integration/harness";
 import { BenchContext } from "../lib/context";
 import { EmulatorProcess, startEmulatorProcess } from "../lib/emulatorProcess";
-import { credential, Kind, KINDS, SPEC, TYPE } from "../lib/programs";
+import { credential, firstKindOf, Kind, KIND_NAMES, service, SPEC, TYPE } from "../lib/programs";
 import { median, ms, percentile, ratio, Report, since } from "../lib/report";
 
 const PART = "2 overhead";
@@ -30,7 +30,7 @@ interface BareRequest {
 }
 
 function authHeader(ctx: BenchContext, kind: Kind): string {
-  if (kind !== "twilioAws") return `Bearer ${ctx.config["tines:apiKey"]}`;
+  if (service(kind) !== "twilio") return `Bearer ${ctx.config["tines:apiKey"]}`;
   const pair = `${ctx.config["twilio:accountSid"]}:${ctx.config["twilio:authToken"]}`;
   return `Basic ${Buffer.from(pair).toString("base64")}`;
 }
@@ -39,7 +39,7 @@ function authHeader(ctx: BenchContext, kind: Kind): string {
 function createRequest(ctx: BenchContext, kind: Kind, inputs: JsonObject): BareRequest {
   const body = SPEC[kind].createBody(declaredInputs(inputs));
   const headers = { Authorization: authHeader(ctx, kind), Accept: "application/json" };
-  if (kind === "twilioAws") {
+  if (service(kind) === "twilio") {
     const form: Record<string, string> = {};
     for (const [k, v] of Object.entries(body)) if (v !== undefined && v !== null) form[k] = String(v);
     return {
@@ -58,7 +58,7 @@ function createRequest(ctx: BenchContext, kind: Kind, inputs: JsonObject): BareR
 }
 
 function readRequest(ctx: BenchContext, kind: Kind, id: string): BareRequest {
-  const base = kind === "twilioAws" ? "/v1/Credentials/AWS" : "/api/v1/user_credentials";
+  const base = service(kind) === "twilio" ? "/v1/Credentials/AWS" : "/api/v1/user_credentials";
   return {
     method: "GET",
     url: `${base}/${encodeURIComponent(id)}`,
@@ -122,7 +122,7 @@ async function overheadLoops(
     "sample size",
     `N = ${n} per side per operation, sequential, after ${warm} warm-up rounds`,
   );
-  for (const kind of KINDS) {
+  for (const kind of KIND_NAMES) {
     const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::overhead-${kind}`;
     const floorUrn = `urn:pulumi:bench::bench::pulumi-nodejs:dynamic/bench:Noop::overhead-${kind}`;
     const decl = credential(kind, `overhead-${kind}`, ctx.secrets);
@@ -202,7 +202,7 @@ async function withLatency(
     maxRedirects: 0,
     proxy: false,
   });
-  const kind: Kind = "tinesText";
+  const kind = firstKindOf("tines");
   const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::latency-${kind}`;
   const decl = credential(kind, `latency-${kind}`, ctx.secrets);
   const { inputs } = await host.check(urn, {}, { ...decl.args, __provider: providers[kind] });
@@ -234,7 +234,7 @@ async function withLatency(
 async function coldStart(ctx: BenchContext, report: Report, emulator: EmulatorProcess): Promise<void> {
   const reps = ctx.options.quick ? 2 : 5;
   const providers = await ctx.providerStrings();
-  const kind: Kind = "tinesText";
+  const kind = firstKindOf("tines");
   const urn = `urn:pulumi:bench::bench::${TYPE[kind]}::cold-start`;
   const decl = credential(kind, "cold-start", ctx.secrets);
   const props = { ...decl.args, __provider: providers[kind] };
@@ -300,14 +300,9 @@ let inProcess: Record<Kind, CredentialProvider> | undefined;
 function inprocess(ctx: BenchContext, emulator: EmulatorProcess): Record<Kind, CredentialProvider> {
   if (!inProcess) {
     const config = configFor(ctx, emulator);
-    inProcess = {
-      tinesText: providers.tinesTextCredential,
-      tinesJwt: providers.tinesJwtCredential,
-      tinesAws: providers.tinesAwsCredential,
-      twilioAws: providers.twilioAwsCredential,
-    };
-    // One module holds the connection settings of all four; configuring one configures them all.
-    void inProcess.tinesText.configure({ config: { get: (key: string) => config[key] } });
+    inProcess = providers;
+    // One module holds the connection settings of all kinds; configuring one configures them all.
+    void inProcess[KIND_NAMES[0]].configure({ config: { get: (key: string) => config[key] } });
   }
   return inProcess;
 }

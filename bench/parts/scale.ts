@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import type { EngineHarness } from "../../tests/integration/harness";
 import { BenchContext } from "../lib/context";
-import { Decl, KINDS, kindOfType, mixed, NOOP_TYPE, ProgramSpec, shapes } from "../lib/programs";
+import { Decl, KIND_NAMES, kindOfType, mixed, NOOP_TYPE, ProgramSpec, shapes } from "../lib/programs";
 import { median, ratio, Report } from "../lib/report";
 
 const PART = "4 scale";
@@ -106,14 +106,14 @@ export async function scalePart(ctx: BenchContext, report: Report): Promise<void
       `${count} / ${count}`,
       wrong.length === 0,
     );
-    const sameBags = KINDS.every((k) => runs.ours[0].bags.get(k) === runs.floor[0].bags.get(k));
+    const sameBags = KIND_NAMES.every((k) => runs.ours[0].bags.get(k) === runs.floor[0].bags.get(k));
     report.check(
       PART,
       `${count}: no-op floor registers the same property bags`,
-      sameBags ? "same keys for all four kinds" : "different keys",
+      sameBags ? "same keys for every kind" : "different keys",
       "same",
       sameBags,
-      KINDS.map((k) => `${k}: ${runs.ours[0].bags.get(k)} vs ${runs.floor[0].bags.get(k)}`).join("\n"),
+      KIND_NAMES.map((k) => `${k}: ${runs.ours[0].bags.get(k)} vs ${runs.floor[0].bags.get(k)}`).join("\n"),
     );
 
     const o = median(runs.ours.map((d) => d.ms));

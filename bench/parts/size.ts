@@ -8,7 +8,16 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EngineHarness, Registration } from "../../tests/integration/harness";
 import { BenchContext, repoRoot } from "../lib/context";
-import { credential, Decl, Kind, KINDS, kindOfType, mixed, ProgramSpec } from "../lib/programs";
+import {
+  credential,
+  Decl,
+  firstKindOf,
+  Kind,
+  KIND_NAMES,
+  kindOfType,
+  mixed,
+  ProgramSpec,
+} from "../lib/programs";
 import { bytes, ratio, Report } from "../lib/report";
 
 const PART = "3 size";
@@ -23,7 +32,7 @@ async function sizes(
   const before = harness.registrations.length;
   const result = await ctx.up(harness, ctx.writeProgram(spec), true);
   if (!result.ok) throw new Error(`preview failed: ${result.errors.join("; ")}`);
-  const perKind = { tinesText: [], tinesJwt: [], tinesAws: [], twilioAws: [] } as Record<Kind, number[]>;
+  const perKind = Object.fromEntries(KIND_NAMES.map((k) => [k, []])) as unknown as Record<Kind, number[]>;
   const providers: string[] = [];
   for (const reg of harness.registrations.slice(before) as Registration[]) {
     const kind = kindOfType(reg.type);
@@ -42,7 +51,7 @@ export async function sizePart(ctx: BenchContext, report: Report): Promise<void>
   fs.rmSync(local, { recursive: true, force: true });
   fs.cpSync(path.join(repoRoot, "dist", "provider"), local, { recursive: true });
 
-  const one: Decl[] = KINDS.map((kind) => credential(kind, `size-one-${kind}`, ctx.secrets));
+  const one: Decl[] = KIND_NAMES.map((kind) => credential(kind, `size-one-${kind}`, ctx.secrets));
   const lots: Decl[] = mixed("size-many", many, ctx.secrets);
   const harness = await ctx.startHarness();
   try {
@@ -51,7 +60,7 @@ export async function sizePart(ctx: BenchContext, report: Report): Promise<void>
     const local1 = await sizes(ctx, harness, { mode: "credentials", source: "local", resources: one });
     const localN = await sizes(ctx, harness, { mode: "credentials", source: "local", resources: lots });
 
-    for (const kind of KINDS) {
+    for (const kind of KIND_NAMES) {
       const [a] = installed1.perKind[kind];
       const [b] = local1.perKind[kind];
       report.check(
@@ -94,7 +103,7 @@ export async function sizePart(ctx: BenchContext, report: Report): Promise<void>
     report.check(PART, "machine paths in installed __provider", `${pathy.length}`, "0", pathy.length === 0);
 
     // The local copy through the real host: does a by-value copy still see the stack config?
-    const decl = credential("tinesText", "size-local-create", ctx.secrets);
+    const decl = credential(firstKindOf("tines"), "size-local-create", ctx.secrets);
     const before = ctx.emulator.tines.list().length;
     const up = await ctx.up(
       harness,

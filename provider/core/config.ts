@@ -1,56 +1,46 @@
 // Connection settings, read at run time inside the provider host (never captured into the
-// serialized provider, which is stored in state). Settings resolve in groups: a service's
+// serialized provider, which is stored in state). Each service declares its settings in a table
+// (see serviceSettings); this file resolves them. Settings resolve in groups: a service's
 // credentials, and its host, each come whole from the stack config (handed to the `configure`
 // hook) when it sets any of them, else whole from the environment. Mixing places per setting let a
-// key left in the environment (e.g. by the Twilio CLI) silently outrank the stack's own account.
-// Names follow the services' own Terraform providers so existing environments work unchanged.
+// key left in the environment (e.g. by a service's CLI) silently outrank the stack's own account.
 import { HttpClient, HttpSettings, isLoopbackHost } from "./http";
 
-/** What the dynamic provider host passes to `configure`: `config.get("tines:tenant")`. */
+/** What the dynamic provider host passes to `configure`: `config.get("<service>:<setting>")`. */
 export interface ConfigureRequest {
   config: { get(key: string): string | undefined };
 }
 
+/** A whole number within bounds; unset means `whenUnset`. */
+interface WholeNumber {
+  min: number;
+  max: number;
+  /** Not named `default`: the SDK's closure serializer (a provider serialized by value) fails on it. */
+  whenUnset: number;
+  /** For the message: "milliseconds". */
+  unit: string;
+}
+
+/** One setting: where it is read, and what a value must be. */
 interface Setting {
+  /** The stack config key, `<service>:<name>`. */
   config: string;
+  /** The environment variable. */
   env: string;
   /** Shown with `--secret` in the `pulumi config set` hint. */
   secret?: true;
+  /** Why a set value is refused (the message starts with the setting's names), if it is. */
+  rule?: (value: string) => string | undefined;
+  /** Read as a whole number within bounds (see Resolved.wholeNumber). */
+  wholeNumber?: WholeNumber;
 }
 
-const SETTINGS = {
-  tinesTenant: { config: "tines:tenant", env: "TINES_TENANT" },
-  tinesApiKey: { config: "tines:apiKey", env: "TINES_API_KEY", secret: true },
-  tinesTimeoutMs: { config: "tines:timeoutMs", env: "TINES_TIMEOUT_MS" },
-  tinesMaxRetries: { config: "tines:maxRetries", env: "TINES_MAX_RETRIES" },
-  twilioAccountSid: { config: "twilio:accountSid", env: "TWILIO_ACCOUNT_SID" },
-  twilioAuthToken: { config: "twilio:authToken", env: "TWILIO_AUTH_TOKEN", secret: true },
-  twilioApiKey: { config: "twilio:apiKey", env: "TWILIO_API_KEY" },
-  twilioApiSecret: { config: "twilio:apiSecret", env: "TWILIO_API_SECRET", secret: true },
-  twilioRegion: { config: "twilio:region", env: "TWILIO_REGION" },
-  twilioEdge: { config: "twilio:edge", env: "TWILIO_EDGE" },
-  twilioAccountsUrl: { config: "twilio:accountsUrl", env: "TWILIO_ACCOUNTS_URL" },
-  twilioTimeoutMs: { config: "twilio:timeoutMs", env: "TWILIO_TIMEOUT_MS" },
-  twilioMaxRetries: { config: "twilio:maxRetries", env: "TWILIO_MAX_RETRIES" },
-} as const satisfies Record<string, Setting>;
-
-type SettingName = keyof typeof SETTINGS;
-
-/**
- * Settings that only make sense together, so they come from one place. Tuning settings (timeout,
- * retries) are in no group: each resolves on its own.
- */
-const GROUPS = {
-  tinesCredentials: { title: "Tines credentials", members: ["tinesApiKey"] },
-  tinesHost: { title: "the Tines host", members: ["tinesTenant"] },
-  twilioCredentials: {
-    title: "Twilio credentials",
-    members: ["twilioAccountSid", "twilioAuthToken", "twilioApiKey", "twilioApiSecret"],
-  },
-  twilioHost: { title: "the Twilio host", members: ["twilioAccountsUrl", "twilioRegion", "twilioEdge"] },
-} as const satisfies Record<string, { title: string; members: readonly SettingName[] }>;
-
-type GroupName = keyof typeof GROUPS;
+/** Settings that only make sense together, so they come from one place. */
+interface SettingGroup<Name extends string> {
+  /** For messages: "<service> credentials", as in "... come from one place". */
+  title: string;
+  members: readonly Name[];
+}
 
 /** Limits agreed with the HTTP client: a timeout of 0 would mean "wait forever". */
 export const TIMEOUT_MS_RANGE = { min: 1_000, max: 300_000 } as const;
@@ -58,81 +48,83 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_RETRIES_RANGE = { min: 0, max: 10 } as const;
 export const DEFAULT_MAX_RETRIES = 4;
 
+/** What a service's `timeoutMs` setting is: spread into its table entry. */
+export const TIMEOUT_MS_SETTING = {
+  wholeNumber: { ...TIMEOUT_MS_RANGE, whenUnset: DEFAULT_TIMEOUT_MS, unit: "milliseconds" },
+} as const satisfies Partial<Setting>;
+/** What a service's `maxRetries` setting is: spread into its table entry. */
+export const MAX_RETRIES_SETTING = {
+  wholeNumber: { ...MAX_RETRIES_RANGE, whenUnset: DEFAULT_MAX_RETRIES, unit: "retries" },
+} as const satisfies Partial<Setting>;
+
 type Source = "stack config" | "environment";
 
-let stackConfig: Partial<Record<SettingName, string>> = {};
+/** The stack config of the last `configure`, read when a setting is resolved. */
+let stackConfig: ConfigureRequest["config"] | undefined;
 
-/** The provider's `configure` hook: remembers the stack config values this package reads. */
+/** The provider's `configure` hook: remembers the stack config, for every service's settings. */
 export function applyStackConfig(request: ConfigureRequest): void {
-  const next: Partial<Record<SettingName, string>> = {};
-  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
-    const value = request.config.get(setting.config);
-    if (value !== undefined && value !== "") next[name] = String(value);
-  }
-  stackConfig = next;
+  stackConfig = request.config;
 }
 
-function fromEnv(name: SettingName): string | undefined {
-  const value = process.env[SETTINGS[name].env];
-  return value === undefined || value === "" ? undefined : value;
+/** A value counts as set when it is neither absent nor empty. */
+const setValue = (value: unknown) => (value === undefined || value === "" ? undefined : String(value));
+
+function fromStack(setting: Setting): string | undefined {
+  return setValue(stackConfig?.get(setting.config));
 }
 
-/** Both names of a setting and where its value came from, for error messages. */
-function settingLabel(name: SettingName, source: Source): string {
-  return `${SETTINGS[name].config} / ${SETTINGS[name].env} (from the ${source})`;
+function fromEnv(setting: Setting): string | undefined {
+  return setValue(process.env[setting.env]);
 }
 
-function configHint(name: SettingName): string {
-  const { config, secret }: Setting = SETTINGS[name];
+function configHint({ config, secret }: Setting): string {
   return `\`pulumi config set ${config}${secret ? " --secret" : ""} <value>\``;
 }
 
 /** The values of one group (or one ungrouped setting), all taken from the same place. */
-class Resolved {
-  private constructor(
-    readonly source: Source,
-    private readonly members: readonly SettingName[],
-    private readonly values: Partial<Record<SettingName, string>>,
+class Resolved<Name extends string> {
+  private readonly values: Partial<Record<Name, string>> = {};
+  readonly source: Source;
+
+  constructor(
+    private readonly table: Readonly<Record<Name, Setting>>,
+    private readonly members: readonly Name[],
     private readonly title?: string,
-  ) {}
-
-  static group(group: GroupName): Resolved {
-    const { members, title } = GROUPS[group];
-    return Resolved.of(members, title);
-  }
-
-  static single(name: SettingName): Resolved {
-    return Resolved.of([name]);
-  }
-
-  private static of(members: readonly SettingName[], title?: string): Resolved {
-    const inStack = members.some((name) => stackConfig[name] !== undefined);
-    const values: Partial<Record<SettingName, string>> = {};
+  ) {
+    const inStack = members.some((name) => fromStack(table[name]) !== undefined);
     for (const name of members) {
-      const value = inStack ? stackConfig[name] : fromEnv(name);
-      if (value !== undefined) values[name] = value;
+      const value = inStack ? fromStack(table[name]) : fromEnv(table[name]);
+      if (value !== undefined) this.values[name] = value;
     }
-    return new Resolved(inStack ? "stack config" : "environment", members, values, title);
+    this.source = inStack ? "stack config" : "environment";
   }
 
-  get(name: SettingName): string | undefined {
-    return this.values[name];
+  /** The value, checked against the setting's rule; undefined when unset. */
+  get(name: Name): string | undefined {
+    const value = this.values[name];
+    const reason = value === undefined ? undefined : this.table[name].rule?.(value);
+    if (reason !== undefined) throw new Error(`${this.label(name)} ${reason}`);
+    return value;
   }
 
-  label(name: SettingName): string {
-    return settingLabel(name, this.source);
+  /** Both names of a setting and where its value came from, for error messages. */
+  label(name: Name): string {
+    const { config, env } = this.table[name];
+    return `${config} / ${env} (from the ${this.source})`;
   }
 
-  require(name: SettingName, purpose: string): string {
+  require(name: Name, purpose: string): string {
     const value = this.get(name);
     if (value !== undefined) return value;
-    const { env } = SETTINGS[name];
-    const configKeys = (names: readonly SettingName[]) => names.map((n) => SETTINGS[n].config).join(", ");
+    const { env } = this.table[name];
+    const configKeys = (names: readonly Name[]) => names.map((n) => this.table[n].config).join(", ");
+    const hint = configHint(this.table[name]);
     if (this.source === "stack config") {
       const given = this.members.filter((n) => this.values[n] !== undefined);
       throw new Error(
         `Missing ${purpose}: the stack config sets ${configKeys(given)}, so ${this.title} all come from ` +
-          `the stack config and the environment (${env}) is not consulted for them; set ${configHint(name)}.`,
+          `the stack config and the environment (${env}) is not consulted for them; set ${hint}.`,
       );
     }
     const together =
@@ -141,23 +133,55 @@ class Resolved {
           `the environment is not consulted for them)`
         : "";
     throw new Error(
-      `Missing ${purpose}: set the stack config ${configHint(name)} or the environment variable ${env}${together}.`,
+      `Missing ${purpose}: set the stack config ${hint} or the environment variable ${env}${together}.`,
     );
   }
 
-  /** A whole number within `range`, or `fallback` when unset. */
-  integer(name: SettingName, range: { min: number; max: number }, fallback: number, unit: string): number {
+  /** A setting declared `wholeNumber`: its value within bounds, or its default when unset. */
+  wholeNumber(name: Name): number {
+    const bounds = this.table[name].wholeNumber;
+    if (bounds === undefined) throw new Error(`${this.table[name].config} is not a whole-number setting.`);
     const value = this.get(name);
-    if (value === undefined) return fallback;
+    if (value === undefined) return bounds.whenUnset;
     const parsed = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-    if (!(parsed >= range.min && parsed <= range.max)) {
+    if (!(parsed >= bounds.min && parsed <= bounds.max)) {
       throw new Error(
-        `${this.label(name)} must be a whole number of ${unit} from ${range.min} to ${range.max} ` +
-          `(default ${fallback}).`,
+        `${this.label(name)} must be a whole number of ${bounds.unit} from ${bounds.min} to ${bounds.max} ` +
+          `(default ${bounds.whenUnset}).`,
       );
     }
     return parsed;
   }
+}
+
+/** One service's settings, resolved on demand from its declarative table. */
+interface ServiceSettings<Name extends string, Group extends string> {
+  /** The members of a group, all from the stack config or all from the environment. */
+  group(group: Group): Resolved<Name>;
+  /** A setting in no group, resolved on its own. */
+  single(name: Name): Resolved<Name>;
+  /** The HTTP client's deadline and retries: each setting is meaningful on its own. */
+  tuning(timeoutMs: Name, maxRetries: Name): Pick<HttpSettings, "timeoutMs" | "maxRetries">;
+}
+
+/**
+ * A service's settings: every setting it reads (`settings`) and the groups that must come from one
+ * place (`groups`). A setting in no group (tuning: timeout, retries) resolves on its own.
+ */
+export function serviceSettings<Name extends string, Group extends string>(declared: {
+  settings: Readonly<Record<Name, Setting>>;
+  groups: Readonly<Record<Group, SettingGroup<NoInfer<Name>>>>;
+}): ServiceSettings<Name, Group> {
+  const { settings, groups } = declared;
+  const single = (name: Name) => new Resolved(settings, [name]);
+  return {
+    group: (group) => new Resolved(settings, groups[group].members, groups[group].title),
+    single,
+    tuning: (timeoutMs, maxRetries) => ({
+      timeoutMs: single(timeoutMs).wholeNumber(timeoutMs),
+      maxRetries: single(maxRetries).wholeNumber(maxRetries),
+    }),
+  };
 }
 
 /**
@@ -165,8 +189,8 @@ class Resolved {
  * clients append the API paths themselves, so anything else in the URL is refused rather than
  * guessed at: a path would be doubled (`/api/v1/api/v1/...` answers 404, which reads as "gone"),
  * and a query, fragment or user info can make a bare host name a different host
- * (`evil.example#.tines.com`, `x.tines.com@evil.example`). Plain http:// is refused unless the host
- * is loopback (the local emulator), so a credential never travels unencrypted. Messages never
+ * (`evil.example#.service.com`, `x.service.com@evil.example`). Plain http:// is refused unless the
+ * host is loopback (the local emulator), so a credential never travels unencrypted. Messages never
  * quote the value: it may hold a password.
  */
 export function origin(raw: string, setting: string, example: string): string {
@@ -199,92 +223,12 @@ export function origin(raw: string, setting: string, example: string): string {
   return `${url.protocol}//${url.host}`;
 }
 
-/** One DNS label of Twilio's regional host name (`ie1`, `dublin`), so nothing else can reach it. */
-const HOST_LABEL = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const HOST_LABEL_MAX = 63;
-
-function hostLabel(host: Resolved, name: SettingName): string | undefined {
-  const value = host.get(name);
-  if (value !== undefined && (!HOST_LABEL.test(value) || value.length > HOST_LABEL_MAX)) {
-    throw new Error(
-      `${host.label(name)} must be lowercase letters, digits and single dashes ` +
-        `(at most ${HOST_LABEL_MAX} characters), like ie1 or dublin.`,
-    );
-  }
-  return value;
-}
-
-/** The Twilio accounts origin: an explicit URL wins, else the regional host from region/edge. */
-function twilioAccountsUrl(): string {
-  const host = Resolved.group("twilioHost");
-  // Checked even when the URL wins, so a bad value is never silently accepted.
-  const edge = hostLabel(host, "twilioEdge");
-  const region = hostLabel(host, "twilioRegion") ?? (edge ? "us1" : undefined);
-  const explicit = host.get("twilioAccountsUrl");
-  if (explicit) return origin(explicit, host.label("twilioAccountsUrl"), "https://accounts.twilio.com");
-  return `https://${["accounts", edge, region, "twilio.com"].filter(Boolean).join(".")}`;
-}
-
-/**
- * Twilio basic-auth user and password. An API key pair wins over the account SID + auth token when
- * both are set in the same place (the Twilio CLI's recommended form; the Credentials API path has
- * no account in it, so the account SID is not needed then). A started pair must be complete.
- */
-function twilioAuth(): { user: string; password: string } {
-  const credentials = Resolved.group("twilioCredentials");
-  if (credentials.get("twilioApiKey") !== undefined || credentials.get("twilioApiSecret") !== undefined) {
-    return {
-      user: credentials.require("twilioApiKey", "Twilio API key SID (an API secret is set)"),
-      password: credentials.require("twilioApiSecret", "Twilio API secret (an API key is set)"),
-    };
-  }
-  return {
-    user: credentials.require("twilioAccountSid", "Twilio account SID"),
-    password: credentials.require("twilioAuthToken", "Twilio auth token"),
-  };
-}
-
-/** Timeout and retries resolve setting by setting: each is meaningful on its own. */
-function tuning(
-  timeoutMs: SettingName,
-  maxRetries: SettingName,
-): Pick<HttpSettings, "timeoutMs" | "maxRetries"> {
-  const timeout = Resolved.single(timeoutMs);
-  const retries = Resolved.single(maxRetries);
-  return {
-    timeoutMs: timeout.integer(timeoutMs, TIMEOUT_MS_RANGE, DEFAULT_TIMEOUT_MS, "milliseconds"),
-    maxRetries: retries.integer(maxRetries, MAX_RETRIES_RANGE, DEFAULT_MAX_RETRIES, "retries"),
-  };
-}
-
-export function tinesHttpSettings(): HttpSettings {
-  const apiKey = Resolved.group("tinesCredentials").require("tinesApiKey", "Tines API key");
-  const host = Resolved.group("tinesHost");
-  const tenant = host.require("tinesTenant", "Tines tenant");
-  return {
-    service: "Tines",
-    baseUrl: origin(tenant, host.label("tinesTenant"), "https://<tenant>.tines.com"),
-    headers: { Authorization: `Bearer ${apiKey}` },
-    ...tuning("tinesTimeoutMs", "tinesMaxRetries"),
-    secrets: [apiKey],
-  };
-}
-
-export function twilioHttpSettings(): HttpSettings {
-  const { user, password } = twilioAuth();
-  const basic = Buffer.from(`${user}:${password}`).toString("base64");
-  return {
-    service: "Twilio",
-    baseUrl: twilioAccountsUrl(),
-    headers: { Authorization: `Basic ${basic}` },
-    ...tuning("twilioTimeoutMs", "twilioMaxRetries"),
-    secrets: [password, basic],
-  };
-}
-
 const clients = new Map<string, HttpClient>();
 
-/** One client (and so one keep-alive pool) per distinct connection. */
+/**
+ * One client (and so one keep-alive pool) per distinct connection. The key leaves out the
+ * error-body parser (a function), which the service name already determines.
+ */
 export function httpClient(settings: HttpSettings): HttpClient {
   const key = JSON.stringify(settings);
   let client = clients.get(key);

@@ -1,6 +1,9 @@
-// Field descriptors: each attribute of a credential states in one place its API name, its kind,
-// whether it is required, secret, or forces replacement, and any extra rule. Validation (check),
+// Field descriptors: each attribute of a credential states in one place its API name, its value
+// kind, whether it is required, secret, or forces replacement, any extra rule, and what it is (the
+// description the classes' JSDoc and the README's tables are made from). Validation (check),
 // comparison (diff), request bodies and response mapping are all driven from these tables.
+
+import { isLoopbackHost } from "./http";
 
 /** The value the engine sends for an input that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -12,19 +15,33 @@ export const PROVIDER_KEY = "__provider";
  * `id` / `idList`: integers naming a record (team, folder, credential, user), so positive; the
  * numeric string "42" is accepted and canonicalised to 42.
  */
-export type Kind = "string" | "id" | "boolean" | "stringList" | "idList" | "object" | "timestamp";
+export type ValueKind =
+  "string" | "id" | "seconds" | "boolean" | "stringList" | "idList" | "object" | "objectList" | "timestamp";
 
 export type Inputs = Record<string, unknown>;
 
 export interface Field {
+  /**
+   * What the field is, in a sentence or two, as a Terraform attribute's description: the one source
+   * of the classes' JSDoc and the README's input and output tables (`npm run docs` writes both).
+   */
+  description: string;
   /** Name in the service's API requests. Absent for provider-only inputs such as `adoptId`. */
   api?: string;
-  /** Name in the service's responses when it differs from the request name (Twilio). */
+  /** Name in the service's responses when it differs from the request name (PascalCase in, snake_case out). */
   returnedAs?: string;
-  kind: Kind;
+  kind: ValueKind;
   required?: boolean;
   /** Never returned by the API, stored only as a Pulumi secret, redacted from every message. */
   secret?: boolean;
+  /**
+   * Not secret, but no documented answer carries it: state keeps the declared value, never one an
+   * answer holds, and an out-of-band change drops it (as it drops secrets) so the next `up` sends it
+   * again. Every secret is write-only too.
+   */
+  writeOnly?: boolean;
+  /** For an `objectList`: the fields of each item, whose `api` names are the item's keys in requests. */
+  items?: FieldTable;
   /** The update endpoint cannot change it: a new value replaces the credential. */
   replaces?: boolean;
   oneOf?: readonly string[];
@@ -118,6 +135,11 @@ function checkKind(field: Field, value: unknown): { value: unknown } | { reason:
         : { reason: "must be an ISO 8601 date-time such as 2030-01-31T12:00:00Z" };
     case "boolean":
       return typeof value === "boolean" ? { value } : { reason: `must be a boolean, got ${describe(value)}` };
+    case "seconds": {
+      const seconds = toInteger(value);
+      if (!seconds) return { reason: `must be a whole number of seconds, got ${describe(value)}` };
+      return seconds.value >= 0 ? seconds : { reason: "must be zero or more seconds" };
+    }
     case "id": {
       const id = toInteger(value);
       if (!id) return { reason: `must be an integer, got ${describe(value)}` };
@@ -135,6 +157,11 @@ function checkKind(field: Field, value: unknown): { value: unknown } | { reason:
     }
     case "object":
       return isPlainObject(value) ? { value } : { reason: `must be an object, got ${describe(value)}` };
+    case "objectList":
+      // Each item's own fields are checked by checkFields, which names the item's property.
+      return Array.isArray(value) && value.every(isPlainObject)
+        ? { value }
+        : { reason: "must be a list of objects" };
   }
 }
 
@@ -173,6 +200,12 @@ export function checkFields(fields: FieldTable, news: Inputs): { inputs: Inputs;
       failures.push({ property: name, reason: checked.reason });
       continue;
     }
+    if (field.items) {
+      const items = checkItems(name, field.items, checked.value as Inputs[]);
+      failures.push(...items.failures);
+      if (items.failures.length > 0) continue;
+      checked.value = items.inputs;
+    }
     const reason =
       field.oneOf && !field.oneOf.includes(checked.value as string)
         ? `must be one of ${field.oneOf.join(", ")}`
@@ -183,8 +216,21 @@ export function checkFields(fields: FieldTable, news: Inputs): { inputs: Inputs;
   return { inputs, failures };
 }
 
+/** Checks each item of a list against the item table; a failure names the item, e.g. `list[1].options`. */
+function checkItems(name: string, fields: FieldTable, items: Inputs[]) {
+  const inputs: Inputs[] = [];
+  const failures: CheckFailure[] = [];
+  items.forEach((item, index) => {
+    const checked = checkFields(fields, item);
+    inputs.push(checked.inputs);
+    for (const f of checked.failures)
+      failures.push({ property: `${name}[${index}].${f.property}`, reason: f.reason });
+  });
+  return { inputs, failures };
+}
+
 /** Equality as the user means it: timestamps by instant, lists as sets, objects by content. */
-export function sameValue(kind: Kind, a: unknown, b: unknown): boolean {
+export function sameValue(kind: ValueKind, a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || a === null || b === undefined || b === null) return false;
   if (kind === "timestamp" && typeof a === "string" && typeof b === "string") {
@@ -194,7 +240,7 @@ export function sameValue(kind: Kind, a: unknown, b: unknown): boolean {
     return a.length === b.length && deepEqual([...a].sort(), [...b].sort());
   }
   const scalar = (v: unknown) => typeof v === "number" || typeof v === "string";
-  if (kind === "id" && scalar(a) && scalar(b)) return Number(a) === Number(b);
+  if ((kind === "id" || kind === "seconds") && scalar(a) && scalar(b)) return Number(a) === Number(b);
   return deepEqual(a, b);
 }
 
@@ -219,6 +265,42 @@ export function unsetMeans(field: Field, testCredential: boolean): { value: unkn
   if (field.serverDefault === undefined) return undefined;
   if (testCredential && field.inheritedByTestCredential) return undefined;
   return { value: field.serverDefault };
+}
+
+/** Names of the fields no answer carries (secret or write-only): state only ever holds the declared value. */
+export function writeOnlyNames(fields: FieldTable): string[] {
+  return Object.entries(fields)
+    .filter(([, f]) => f.secret || f.writeOnly)
+    .map(([name]) => name);
+}
+
+/**
+ * The secret texts set in these inputs, nested ones included (a secret field inside the items of a
+ * list): what redaction and the state checks look for.
+ */
+export function secretTexts(fields: FieldTable, inputs: Inputs): string[] {
+  const texts: string[] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    const value = inputs[name];
+    if (field.secret && typeof value === "string" && value !== "") texts.push(value);
+    if (field.items && Array.isArray(value)) {
+      for (const item of value) if (isPlainObject(item)) texts.push(...secretTexts(field.items, item));
+    }
+  }
+  return texts;
+}
+
+/** A rule: an absolute https URL (plain http only for a loopback host, as in tests). Never quotes the value. */
+export function httpsUrl(value: unknown): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value as string);
+  } catch {
+    return "must be an absolute URL such as https://login.example.com/oauth/token";
+  }
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return undefined;
+  return "must be an https:// URL (http:// is accepted only for a loopback host)";
 }
 
 /** Names of the fields marked secret in a table. */

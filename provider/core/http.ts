@@ -1,4 +1,4 @@
-// One HTTP client policy for both services: keep-alive, the environment's proxy, a deadline per
+// One HTTP client policy for every service: keep-alive, the environment's proxy, a deadline per
 // attempt, bounded retries with backoff and jitter for throttling and transient gateway errors
 // within a limit on one request's total wait, never a blind retry of a non-idempotent request that
 // may have reached the server, and errors that name method, path, status and the API's own message
@@ -9,10 +9,15 @@ import * as https from "https";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 
-export type Service = "Tines" | "Twilio";
+/**
+ * Reads a service's own message out of an error answer's body. Not cut nor redacted here: the
+ * client makes it safe to show (see safeText).
+ */
+type ErrorBodyParser = (data: unknown) => string;
 
 export interface HttpSettings {
-  service: Service;
+  /** The service's name, for messages. */
+  service: string;
   baseUrl: string;
   /** Header set on every request (authorization). */
   headers: Record<string, string>;
@@ -20,6 +25,8 @@ export interface HttpSettings {
   maxRetries: number;
   /** Values that must never appear in an error message (API keys, tokens). */
   secrets: string[];
+  /** The service's error-body parser; by default the common forms (errorBodyMessage). */
+  parseErrorBody?: ErrorBodyParser;
 }
 
 export interface ApiRequest {
@@ -65,16 +72,16 @@ export class ApiError extends Error {
  * Shorter secrets cannot be replaced inside text without garbling it or hinting at the value. It is
  * also the smallest piece of a secret that no message may show.
  */
-export const MIN_REDACTABLE = 8;
+const MIN_REDACTABLE = 8;
 /** How much of the API's own text an error message quotes (after redaction). */
 export const MAX_API_MESSAGE_CHARS = 500;
 /** How much of an error body is read for its message at all; a secret cut here is caught as a piece. */
 const MAX_API_TEXT_SCANNED = 64 * 1024;
 /**
  * The largest answer read, counted after decompression (a gzip bomb stops here). A list page of
- * 500 Tines or 1,000 Twilio credentials is well under 2 MB.
+ * a thousand credentials is well under 2 MB.
  */
-export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 /** JSON as Rails (HTML-safe) and Python (ensure_ascii) write it: non-ASCII and <>&' as \uXXXX. */
@@ -88,7 +95,7 @@ const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase(
  * Every spelling of a secret an API might echo: as is, inside a JSON string, inside a JSON string that
  * holds JSON, JSON with \u escapes, percent-encoded in a URL or a form body (either case of hex).
  */
-export const SECRET_ENCODINGS: readonly ((s: string) => string)[] = [
+const SECRET_ENCODINGS: readonly ((s: string) => string)[] = [
   (s) => s,
   jsonInner,
   (s) => jsonInner(jsonInner(s)),
@@ -130,7 +137,7 @@ export function secretDetector(secrets: readonly string[]): (text: string) => bo
 }
 
 /** Replaces every occurrence of any secret, in any of its spellings, with [secret]. */
-export function redact(text: string, secrets: readonly string[]): string {
+function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const needle of [...secretForms(secrets)].sort((a, b) => b.length - a.length)) {
     out = out.split(needle).join("[secret]");
@@ -180,8 +187,8 @@ const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
  * EHOSTUNREACH can arrive after the request went out) leaves it open whether the server saw it.
  */
 const CONNECT_SYSCALLS = new Set(["connect", "getaddrinfo"]);
-export const BACKOFF_BASE_MS = 200;
-export const BACKOFF_CAP_MS = 8_000;
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 8_000;
 /**
  * The longest one request may take, every attempt, backoff and Retry-After wait included. A retry is
  * made only if it can run its whole `timeoutMs` within this limit; the first attempt always runs, so
@@ -190,7 +197,7 @@ export const BACKOFF_CAP_MS = 8_000;
 export const MAX_REQUEST_WAIT_MS = 120_000;
 
 /** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
-export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
   if (typeof header !== "string" || header.trim() === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
   const date = Date.parse(header);
@@ -198,35 +205,37 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
 }
 
 /** Exponential backoff with full jitter. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
+function backoffMs(attempt: number, random: () => number = Math.random): number {
   return Math.round(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The API's message, safe to show (see safeText). */
-export function safeApiMessage(data: unknown, secrets: readonly string[]): string {
-  return safeText(apiMessage(data), secrets);
-}
-
-/** Pulls the API's own message out of whichever error body form the service used. Not cut: see safeText. */
-export function apiMessage(data: unknown): string {
+/**
+ * The API's own message out of the common forms of an error body: text, a list of errors,
+ * `{errors: [...]}`, or an object's `message`, `error` and `details`. `annotate` adds what a
+ * service's body says besides (an error code, a link), shown in parentheses.
+ */
+export function errorBodyMessage(
+  data: unknown,
+  annotate: (body: Record<string, unknown>) => string = () => "",
+): string {
   if (data === undefined || data === null || data === "") return "";
   if (typeof data === "string") return data;
-  if (Array.isArray(data)) return data.map(apiMessage).filter(Boolean).join("; ");
+  if (Array.isArray(data)) {
+    return data
+      .map((item) => errorBodyMessage(item, annotate))
+      .filter(Boolean)
+      .join("; ");
+  }
   if (typeof data === "object") {
     const body = data as Record<string, unknown>;
-    if (Array.isArray(body.errors)) return apiMessage(body.errors);
+    if (Array.isArray(body.errors)) return errorBodyMessage(body.errors, annotate);
     const text = [body.message, body.error, body.details]
       .filter((v) => typeof v === "string" && v !== "")
       .join(": ");
-    const twilio = [
-      body.code !== undefined ? `code ${String(body.code)}` : "",
-      typeof body.more_info === "string" ? body.more_info : "",
-    ]
-      .filter(Boolean)
-      .join(", ");
-    if (text || twilio) return twilio ? `${text} (${twilio})` : text;
+    const annotation = annotate(body);
+    if (text || annotation) return annotation ? `${text} (${annotation})` : text;
     return JSON.stringify(body);
   }
   return String(data);
@@ -250,42 +259,9 @@ export function neverSent(error: unknown): boolean {
   return raised.every((e) => CONNECT_SYSCALLS.has(String((e as { syscall?: unknown })?.syscall)));
 }
 
-/** The credential object of an answer. A create answered without one may still have made one. */
-export function expectRecord(
-  service: Service,
-  response: ApiResponse,
-  method: string,
-  path: string,
-  isCreate = false,
-): Record<string, unknown> {
-  const data = response.data;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ApiError(
-      `${service} API ${method} ${path} answered HTTP ${response.status} without a credential object`,
-      method,
-      path,
-      response.status,
-      isCreate,
-    );
-  }
-  return data as Record<string, unknown>;
-}
-
-/** A write to a credential that no longer exists. */
-export function goneError(service: Service, method: string, path: string): ApiError {
-  return new ApiError(
-    `${service} API ${method} ${path} failed with HTTP 404: the credential no longer exists ` +
-      `(run \`pulumi refresh\` to drop it from state)`,
-    method,
-    path,
-    404,
-    false,
-  );
-}
-
 /** Without a Date header to go by, how far the server's clock may be from ours. */
 const UNKNOWN_CLOCK_SKEW_MS = 10 * 60_000;
-/** Date headers have whole-second resolution, and so do some creation timestamps (Twilio). */
+/** Date headers have whole-second resolution, and so do some services' creation timestamps. */
 const DATE_RESOLUTION_MS = 1_000;
 
 /** How a request reaches the service: directly or through the environment's proxy. */
@@ -456,7 +432,7 @@ export class HttpClient {
       // A create answered 500/502/504 may have been stored; the caller looks it up. Behind a 502/504
       // the origin may even still be working on it.
       const uncertain = !request.idempotent && (status === 500 || status === 502 || status === 504);
-      const message = safeApiMessage(response.data, secrets);
+      const message = safeText((this.settings.parseErrorBody ?? errorBodyMessage)(response.data), secrets);
       const path = shownPath();
       throw new ApiError(
         `${this.settings.service} API ${request.method} ${path} failed with HTTP ${status}` +

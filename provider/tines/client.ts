@@ -1,8 +1,10 @@
 // Tines user_credentials endpoints: JSON bodies, Bearer auth, integer ids.
-import { httpClient, tinesHttpSettings } from "../core/config";
+import { collectionCalls, RecordsById } from "../core/client";
+import { httpClient } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { expectRecord, goneError, HttpClient } from "../core/http";
-import { ApiRecord, CredentialApi, RecordsById } from "../core/lifecycle";
+import { HttpClient } from "../core/http";
+import { ApiRecord, CredentialApi } from "../core/spec";
+import { tinesHttpSettings } from "./settings";
 
 const BASE = "/api/v1/user_credentials";
 /** The documented maximum `per_page`. */
@@ -125,14 +127,13 @@ async function listRecentFirst(
  * Creates whose lost-answer lookups (findCreated: mode, name, team) could find each other's
  * credential. The team is left out: a lookup without teamId (a test credential) matches every team.
  */
-export function tinesSiblingKey(mode: string, inputs: Inputs): string {
+function tinesSiblingKey(mode: string, inputs: Inputs): string {
   return JSON.stringify([mode, inputs.name]);
 }
 
 export function tinesApi(mode: string): CredentialApi {
   const settings = tinesHttpSettings();
   const http: HttpClient = httpClient(settings);
-  const path = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
 
   return {
     where: `${settings.baseUrl} (Tines credentials)`,
@@ -140,42 +141,7 @@ export function tinesApi(mode: string): CredentialApi {
 
     siblingKey: (inputs) => tinesSiblingKey(mode, inputs),
 
-    async create(body, secrets) {
-      return expectRecord(
-        "Tines",
-        await http.send({ method: "POST", path: BASE, json: body, idempotent: false, secrets }),
-        "POST",
-        BASE,
-        true,
-      );
-    },
-
-    async get(id) {
-      const response = await http.send({
-        method: "GET",
-        path: path(id),
-        idempotent: true,
-        allowNotFound: true,
-      });
-      return response.status === 404 ? undefined : expectRecord("Tines", response, "GET", path(id));
-    },
-
-    async update(id, body, secrets) {
-      const response = await http.send({
-        method: "PUT",
-        path: path(id),
-        json: body,
-        idempotent: true,
-        secrets,
-        allowNotFound: true,
-      });
-      if (response.status === 404) throw goneError("Tines", "PUT", path(id));
-      return expectRecord("Tines", response, "PUT", path(id));
-    },
-
-    async remove(id) {
-      await http.send({ method: "DELETE", path: path(id), idempotent: true, allowNotFound: true });
-    },
+    ...collectionCalls(http, { path: BASE, bodyAs: "json", updateMethod: "PUT" }),
 
     async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
       const teamId = inputs.teamId === undefined ? undefined : Number(inputs.teamId);

@@ -1,22 +1,7 @@
 // Tines JWT credential: Tines signs a JWT with the given key and algorithm on each use.
 import { createPrivateKey } from "crypto";
-import { CheckFailure, Inputs, known, nonEmpty } from "../core/fields";
+import { CheckFailure, FieldTable, Inputs, known, nonEmpty } from "../core/fields";
 import { tinesSpec } from "./common";
-
-export const JWT_ALGORITHMS = [
-  "HS256",
-  "HS384",
-  "HS512",
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-] as const;
 
 const EC_CURVES: Record<string, string> = { ES256: "prime256v1", ES384: "secp384r1", ES512: "secp521r1" };
 
@@ -54,18 +39,50 @@ function jwtRules(inputs: Inputs): CheckFailure[] {
   return reason ? [{ property: "jwtPrivateKey", reason }] : [];
 }
 
-export const tinesJwtSpec = tinesSpec("JWT", {
-  inputs: {
-    jwtAlgorithm: { api: "jwt_algorithm", kind: "string", required: true, oneOf: JWT_ALGORITHMS },
-    // The create page states no default for these two; the neutral values (no claims, none
-    // generated) are what a credential created without them holds.
-    jwtPayload: { api: "jwt_payload", kind: "object", serverDefault: {} },
-    jwtAutoGenerateTimeClaims: {
-      api: "jwt_auto_generate_time_claims",
-      kind: "boolean",
-      serverDefault: false,
-    },
-    jwtPrivateKey: { api: "jwt_private_key", kind: "string", required: true, secret: true, rule: nonEmpty },
+const inputs = {
+  jwtAlgorithm: {
+    description: "The algorithm Tines signs each token with.",
+    api: "jwt_algorithm",
+    kind: "string",
+    required: true,
+    oneOf: [
+      "HS256",
+      "HS384",
+      "HS512",
+      "RS256",
+      "RS384",
+      "RS512",
+      "PS256",
+      "PS384",
+      "PS512",
+      "ES256",
+      "ES384",
+      "ES512",
+    ],
   },
-  rules: jwtRules,
-});
+  // The create page states no default for these two; the neutral values (no claims, none
+  // generated) are what a credential created without them holds.
+  jwtPayload: {
+    description: "Claims included in every token.",
+    api: "jwt_payload",
+    kind: "object",
+    serverDefault: {},
+  },
+  jwtAutoGenerateTimeClaims: {
+    description: "Whether Tines adds the `iat` and `exp` claims to each token.",
+    api: "jwt_auto_generate_time_claims",
+    kind: "boolean",
+    serverDefault: false,
+  },
+  jwtPrivateKey: {
+    description:
+      "The key tokens are signed with: a PEM private key for `RS*`, `PS*` (RSA) and `ES*` (EC, on the algorithm's curve), a shared secret for `HS*`.",
+    api: "jwt_private_key",
+    kind: "string",
+    required: true,
+    secret: true,
+    rule: nonEmpty,
+  },
+} as const satisfies FieldTable;
+
+export const tinesJwtSpec = tinesSpec("JWT", { inputs, rules: jwtRules });

@@ -1,9 +1,16 @@
 // Tines TEXT credential: a single secret value.
-import { nonEmpty } from "../core/fields";
+import { FieldTable, nonEmpty } from "../core/fields";
 import { tinesSpec } from "./common";
 
-export const tinesTextSpec = tinesSpec("TEXT", {
-  inputs: {
-    value: { api: "value", kind: "string", required: true, secret: true, rule: nonEmpty },
+const inputs = {
+  value: {
+    description: "The secret value.",
+    api: "value",
+    kind: "string",
+    required: true,
+    secret: true,
+    rule: nonEmpty,
   },
-});
+} as const satisfies FieldTable;
+
+export const tinesTextSpec = tinesSpec("TEXT", { inputs });

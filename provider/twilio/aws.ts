@@ -1,6 +1,7 @@
 // Twilio AWS credential: an AWS key pair stored in Twilio (Credentials/AWS).
-import { CheckFailure, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
-import { CredentialSpec, requestBody, updateRequestBody } from "../core/lifecycle";
+import { CheckFailure, FieldTable, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
+import { requestBody, updateRequestBody } from "../core/mapping";
+import { CredentialSpec } from "../core/spec";
 import { twilioApi } from "./client";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -17,10 +18,32 @@ function keyPairProblem(value: unknown): string | undefined {
 
 // Only friendlyName can be updated; every other input replaces, so needs no default.
 const inputs = {
-  credentials: { api: "Credentials", kind: "string", secret: true, replaces: true, rule: keyPairProblem },
-  awsAccessKeyId: { kind: "string", replaces: true, rule: nonEmpty },
-  awsSecretAccessKey: { kind: "string", secret: true, replaces: true, rule: nonEmpty },
+  credentials: {
+    description:
+      "The AWS key pair as `AWS_ACCESS_KEY_ID:AWS_SECRET_ACCESS_KEY`. Give this, or `awsAccessKeyId` with `awsSecretAccessKey`.",
+    api: "Credentials",
+    kind: "string",
+    secret: true,
+    replaces: true,
+    rule: keyPairProblem,
+  },
+  awsAccessKeyId: {
+    description:
+      "The AWS access key id, when the key pair is given as two inputs (with `awsSecretAccessKey`).",
+    kind: "string",
+    replaces: true,
+    rule: nonEmpty,
+  },
+  awsSecretAccessKey: {
+    description:
+      "The AWS secret access key, when the key pair is given as two inputs (with `awsAccessKeyId`).",
+    kind: "string",
+    secret: true,
+    replaces: true,
+    rule: nonEmpty,
+  },
   friendlyName: {
+    description: "A name for the credential, up to 64 characters.",
     api: "FriendlyName",
     returnedAs: "friendly_name",
     kind: "string",
@@ -28,19 +51,33 @@ const inputs = {
     rule: maxCharacters(64),
   },
   accountSid: {
+    description:
+      "The account (`AC...`) the credential belongs to: set it to create the credential in a subaccount; unset, the connection's account.",
     api: "AccountSid",
     returnedAs: "account_sid",
     kind: "string",
     replaces: true,
     rule: (v) => (ACCOUNT_SID.test(v as string) ? undefined : "must match ^AC[0-9a-fA-F]{32}$"),
   },
-  /** The sid of an existing credential to manage instead of creating one. */
   adoptId: {
+    description:
+      "The sid (`CR...`) of an existing credential to manage instead of creating one (the import path). Read at create only: removing it later changes nothing; pointing it at another sid replaces.",
     kind: "string",
     rule: (v) =>
       CREDENTIAL_SID.test(v as string) ? undefined : "must be a credential sid matching ^CR[0-9a-fA-F]{32}$",
   },
-} as const satisfies CredentialSpec["inputs"];
+} as const satisfies FieldTable;
+
+const outputs = {
+  sid: { description: "The credential's sid (`CR...`), also the resource id.", api: "sid", kind: "string" },
+  dateCreated: { description: "When the credential was created.", api: "date_created", kind: "timestamp" },
+  dateUpdated: {
+    description: "When the credential was last updated.",
+    api: "date_updated",
+    kind: "timestamp",
+  },
+  url: { description: "The credential's URL in the Twilio API.", api: "url", kind: "string" },
+} as const satisfies FieldTable;
 
 function rules(values: Inputs): CheckFailure[] {
   const pair = given(values.awsAccessKeyId) || given(values.awsSecretAccessKey);
@@ -71,23 +108,18 @@ function joinedCredentials(values: Inputs): unknown {
   return isUnknown(id) || isUnknown(secret) ? values.awsAccessKeyId : `${String(id)}:${String(secret)}`;
 }
 
-export const twilioAwsSpec: CredentialSpec = {
+export const twilioAwsSpec = {
   label: "Twilio AWS credential",
   idSpace: "Twilio Credentials/AWS",
   inputs,
-  outputs: {
-    sid: { api: "sid", kind: "string" },
-    dateCreated: { api: "date_created", kind: "timestamp" },
-    dateUpdated: { api: "date_updated", kind: "timestamp" },
-    url: { api: "url", kind: "string" },
-  },
+  outputs,
   idField: "sid",
   rules,
   connect: twilioApi,
   createBody: (values) => ({ ...requestBody(inputs, values), Credentials: joinedCredentials(values) }),
   // The update endpoint takes FriendlyName only; an unset name is cleared.
   updateBody: (values) => updateRequestBody({ friendlyName: inputs.friendlyName }, values, false),
-  wrongKind: (record, values) =>
+  mismatch: (record, values) =>
     values.accountSid !== undefined &&
     record.account_sid !== undefined &&
     record.account_sid !== values.accountSid
@@ -99,4 +131,4 @@ export const twilioAwsSpec: CredentialSpec = {
     const credentials = joinedCredentials(values);
     return credentials === undefined ? rest : { ...rest, credentials };
   },
-};
+} satisfies CredentialSpec;

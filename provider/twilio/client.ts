@@ -1,9 +1,11 @@
 // Twilio Credentials/AWS endpoints: form-encoded requests with PascalCase keys, JSON answers with
 // snake_case keys, basic auth, sids as ids.
-import { httpClient, twilioHttpSettings } from "../core/config";
+import { collectionCalls, RecordsById } from "../core/client";
+import { httpClient } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { expectRecord, goneError, HttpClient } from "../core/http";
-import { ApiRecord, CredentialApi, RecordsById } from "../core/lifecycle";
+import { errorBodyMessage, HttpClient } from "../core/http";
+import { ApiRecord, CredentialApi } from "../core/spec";
+import { twilioHttpSettings } from "./settings";
 
 const BASE = "/v1/Credentials/AWS";
 /** The documented maximum `PageSize`. */
@@ -16,8 +18,23 @@ const LIST_PAGE_SIZE = 1000;
  */
 const LIST_MAX_PAGES = 20;
 
+/**
+ * Twilio's error body: `{code, message, more_info, status}` (sometimes `details`); the code and the
+ * link to its documentation are shown after the message.
+ */
+function twilioErrorMessage(data: unknown): string {
+  return errorBodyMessage(data, (body) =>
+    [
+      body.code !== undefined ? `code ${String(body.code)}` : "",
+      typeof body.more_info === "string" ? body.more_info : "",
+    ]
+      .filter(Boolean)
+      .join(", "),
+  );
+}
+
 /** The path and query of a next-page URL, which may be absolute (on the accounts host). */
-function samePath(url: string): string {
+function pathAndQuery(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url, "https://accounts.twilio.com");
@@ -52,16 +69,11 @@ async function listAll(http: HttpClient, secrets: string[]): Promise<ApiRecord[]
     for (const record of records) seen.add(record);
     const meta = isPlainObject(body.meta) ? body.meta : {};
     next =
-      typeof meta.next_page_url === "string" && records.length > 0 ? samePath(meta.next_page_url) : undefined;
+      typeof meta.next_page_url === "string" && records.length > 0
+        ? pathAndQuery(meta.next_page_url)
+        : undefined;
   }
   return seen.all();
-}
-
-/** Form values are strings; unset ones are not sent. */
-function form(body: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (v !== undefined && v !== null) out[k] = String(v);
-  return out;
 }
 
 /**
@@ -79,9 +91,8 @@ export function twilioSiblingKey(inputs: Inputs): string {
 }
 
 export function twilioApi(): CredentialApi {
-  const settings = twilioHttpSettings();
+  const settings = { ...twilioHttpSettings(), parseErrorBody: twilioErrorMessage };
   const http = httpClient(settings);
-  const path = (sid: string) => `${BASE}/${encodeURIComponent(sid)}`;
 
   return {
     where: `${settings.baseUrl}${BASE} (Twilio AWS credentials)`,
@@ -89,46 +100,7 @@ export function twilioApi(): CredentialApi {
 
     siblingKey: twilioSiblingKey,
 
-    async create(body, secrets) {
-      const response = await http.send({
-        method: "POST",
-        path: BASE,
-        form: form(body),
-        idempotent: false,
-        secrets,
-      });
-      return expectRecord("Twilio", response, "POST", BASE, true);
-    },
-
-    async get(sid) {
-      const response = await http.send({
-        method: "GET",
-        path: path(sid),
-        idempotent: true,
-        allowNotFound: true,
-      });
-      return response.status === 404 ? undefined : expectRecord("Twilio", response, "GET", path(sid));
-    },
-
-    async update(sid, body, secrets) {
-      // Setting the same friendly name twice leaves the same result: safe to retry.
-      const response = await http.send({
-        method: "POST",
-        path: path(sid),
-        form: form(body),
-        idempotent: true,
-        secrets,
-        allowNotFound: true,
-      });
-      if (response.status === 404) {
-        throw goneError("Twilio", "POST", path(sid));
-      }
-      return expectRecord("Twilio", response, "POST", path(sid));
-    },
-
-    async remove(sid) {
-      await http.send({ method: "DELETE", path: path(sid), idempotent: true, allowNotFound: true });
-    },
+    ...collectionCalls(http, { path: BASE, bodyAs: "form", updateMethod: "POST" }),
 
     async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
       const records = await listAll(http, secrets);

@@ -275,7 +275,7 @@ describe("emulator: Tines user_credentials", function () {
       ["missing name", without(text, "name"), "name"],
       ["blank name", { ...text, name: "  " }, "name"],
       ["missing mode", without(text, "mode"), "mode"],
-      ["unsupported mode", { ...text, mode: "OAUTH" }, "mode"],
+      ["unknown mode", { ...text, mode: "SAML" }, "mode"],
       ["missing team_id", without(text, "team_id"), "team_id"],
       ["string team_id", { ...text, team_id: "2" }, "team_id"],
       ["TEXT without value", without(text, "value"), "value"],

@@ -5,9 +5,11 @@
 import { expect } from "chai";
 import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as os from "os";
 import * as path from "path";
 import { Emulator, RequestLogEntry, startEmulator } from "../../emulator";
+import { KIND_NAMES, KindName, KINDS, kindOfClass, kindOfType, resourceType } from "../../provider/kinds";
 import { emulatorStackConfig, EngineHarness, installPackedPackage, UNKNOWN, UpResult } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -41,7 +43,8 @@ for (const [name, res] of Object.entries(made)) ids[name] = res.id;
 module.exports = { ids };
 `;
 
-type Cls = "TinesTextCredential" | "TinesJwtCredential" | "TinesAwsCredential" | "TwilioAwsCredential";
+/** A class of the package, as the registry names it. */
+type Cls = (typeof KINDS)[KindName]["className"];
 interface Decl {
   cls: Cls;
   name: string;
@@ -66,11 +69,13 @@ const { privateKey: PEM } = generateKeyPairSync("rsa", {
 });
 const PEM_LINE = PEM.split("\n")[5];
 
+/** The resource type of a class, from the registry. */
+const typeOf = (cls: Cls) => resourceType(kindOfClass(cls)!);
 const T = {
-  text: "pulumi-nodejs:dynamic/tines:TextCredential",
-  jwt: "pulumi-nodejs:dynamic/tines:JwtCredential",
-  aws: "pulumi-nodejs:dynamic/tines:AwsCredential",
-  twilio: "pulumi-nodejs:dynamic/twilio:AwsCredential",
+  text: typeOf("TinesTextCredential"),
+  jwt: typeOf("TinesJwtCredential"),
+  aws: typeOf("TinesAwsCredential"),
+  twilio: typeOf("TwilioAwsCredential"),
 };
 
 /** Fails with the secret's label (never its value) when any secret occurs in `text`. */
@@ -132,14 +137,8 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
   const apiCalls = (from: number): RequestLogEntry[] =>
     emulator.log.slice(from).filter((e) => e.service !== "control");
   const calls = (from: number) => apiCalls(from).map((e) => `${e.method} ${e.path}`);
-  const TYPE_OF: Record<Cls, string> = {
-    TinesTextCredential: T.text,
-    TinesJwtCredential: T.jwt,
-    TinesAwsCredential: T.aws,
-    TwilioAwsCredential: T.twilio,
-  };
   const stateOf = (name: string) =>
-    engine.state.get(engine.urn(TYPE_OF[decls.find((d) => d.name === name)!.cls], name))!;
+    engine.state.get(engine.urn(typeOf(decls.find((d) => d.name === name)!.cls), name))!;
   const tinesId = (name: string) => Number(stateOf(name).id);
 
   before(async function () {
@@ -272,9 +271,8 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
       const p = reg.provider!;
       sizes[reg.type.split("/").pop()!] = Buffer.byteLength(p);
       expect(reg.providerIsSecret, reg.name).to.equal(false);
-      expect(p).to.match(
-        /require\("pulumi-api-credentials\/engine\/(tinesText|tinesJwt|tinesAws|twilioAws)"\)/,
-      );
+      // The subpath existing state holds (see provider/kinds.ts), of this resource's own kind.
+      expect(p).to.include(`require("pulumi-api-credentials/engine/${KINDS[kindOfType(reg.type)!].module}")`);
       expect(Buffer.byteLength(p)).to.be.below(1024);
       expectNoSecrets(`__provider of ${reg.name}`, p);
       for (const absolute of [repoRoot, programDir, os.tmpdir(), os.homedir(), "/work", "/tmp"]) {
@@ -291,6 +289,27 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
       "credentials",
       "awsSecretAccessKey",
     ]);
+  });
+
+  it("resolves engine/<module> (the subpath existing state requires) to each kind's provider object", () => {
+    // The engine deletes with the provider stored in the old state, so the folder's former name must
+    // keep resolving in the installed package, to the same object the package exports today.
+    // The installed registry is loaded by its file path, not the package index, so this process does
+    // not load the program's own copy of the SDK.
+    const installed = createRequire(path.join(programDir, "program.js"));
+    const dist = path.join(programDir, "node_modules", "pulumi-api-credentials", "dist", "provider");
+    const registry = installed(path.join(dist, "kinds.js")) as { KINDS: typeof KINDS };
+    for (const kind of KIND_NAMES) {
+      const { module } = KINDS[kind];
+      const old = installed.resolve(`pulumi-api-credentials/engine/${module}`);
+      expect(old, kind).to.equal(path.join(dist, "providers", `${module}.js`));
+      expect(installed.resolve(`pulumi-api-credentials/providers/${module}`), kind).to.equal(old);
+      const provider = installed(old) as Record<string, unknown>;
+      expect(provider, kind).to.equal(registry.KINDS[kind].provider);
+      for (const hook of ["check", "diff", "create", "read", "update", "delete", "configure"]) {
+        expect(provider[hook], `${kind}.${hook}`).to.be.a("function");
+      }
+    }
   });
 
   it("a second up sends no HTTP request and changes nothing", async () => {
@@ -837,13 +856,8 @@ for (const tinesPut of ["replace", "merge"] as const) {
       for (const s of r.steps) out[s.urn.split("::").pop()!] ??= s.op;
       return out;
     };
-    const TYPES: Partial<Record<Cls, string>> = {
-      TinesTextCredential: T.text,
-      TinesJwtCredential: T.jwt,
-      TinesAwsCredential: T.aws,
-    };
     const idOf = (name: string) =>
-      Number(engine.state.get(engine.urn(TYPES[decls.find((d) => d.name === name)!.cls]!, name))!.id);
+      Number(engine.state.get(engine.urn(typeOf(decls.find((d) => d.name === name)!.cls), name))!.id);
 
     before(async function () {
       this.timeout(300_000);

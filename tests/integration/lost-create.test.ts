@@ -6,6 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../../emulator";
+import { resourceType } from "../../provider/kinds";
 import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -27,7 +28,7 @@ for (const r of spec.resources) {
 
 const TINES_API_KEY = "tines-api-key-lost-create-3d8e";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-lost-create-7a1c";
-const TEXT_TYPE = "pulumi-nodejs:dynamic/tines:TextCredential";
+const TEXT_TYPE = resourceType("tinesTextCredential");
 const TINES_POST = "POST /api/v1/user_credentials";
 
 interface Decl {

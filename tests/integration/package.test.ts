@@ -29,6 +29,7 @@ const USES: Record<string, string> = {
   [`${PACKAGE}#TinesJwtCredential`]: `new TinesJwtCredential("jwt", { name: "api-jwt", teamId: 2, jwtAlgorithm: "ES256", jwtPrivateKey: pulumi.secret(ecKeyPem), jwtPayload: { iss: "ci" } })`,
   [`${PACKAGE}#TinesAwsCredential`]: `new TinesAwsCredential("tines-aws", { name: "aws", teamId: 2, awsAuthenticationType: "KEY", awsAccessKey: "AKIAIOSFODNN7EXAMPLE", awsSecretKey: pulumi.secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") })`,
   [`${PACKAGE}#TwilioAwsCredential`]: `new TwilioAwsCredential("twilio-aws", { awsAccessKeyId: "AKIAIOSFODNN7EXAMPLE", awsSecretAccessKey: pulumi.secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), friendlyName: "ci" })`,
+  [`${PACKAGE}#TinesOauthCredential`]: `new TinesOauthCredential("oauth", { name: "graph", teamId: 2, oauthGrantType: "client_credentials", oauthTokenUrl: "https://login.example.com/token", oauthClientId: "client", oauthClientSecret: pulumi.secret("s3cret"), oauthScope: "read" })`,
   [`${PACKAGE}/emulator#TinesValidationError`]: `new TinesValidationError([{ message: "Name can't be blank", details: "name" }])`,
   [`${PACKAGE}/emulator#TwilioApiError`]: `new TwilioApiError(400, 20001, "Invalid parameter")`,
 };

@@ -3,10 +3,12 @@
 // request's secret as plain text cut at 500 characters, JSON-escaped inside JSON, or URL/form-encoded.
 // No 8-character piece of any secret, in any spelling, may reach an error, the host's output or state.
 import { expect } from "chai";
-import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { EchoFaultKind, Emulator, startEmulator } from "../../emulator";
+import { secretNames } from "../../provider/core/fields";
+import { KIND_NAMES, KindName, KINDS, serviceOf, specOf } from "../../provider/kinds";
+import { declaration } from "../kinds";
 import { emulatorStackConfig, EngineHarness, installPackedPackage } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -26,24 +28,21 @@ for (const r of spec.resources) {
 
 const TINES_API_KEY = "tines-api-key-echo-Yq4/+:Zr8";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-echo-Pn3x";
-/** Secrets made of what encodings change: / + : " \ newline, space, % and non-ASCII. */
-const TEXT_SECRET = 'text/secret+"quoted"\\back:colon é€😀 100% sure\nline-2-Kf9';
-const AWS_SECRET = 'aws+secret/key:Wv5 "x" ü-Lb7';
-const TWILIO_PAIR = 'AKIAECHOKEY00001:wJalr/XUtn+FEMI K7MD"ENG\\bPx-é';
-const { privateKey: PEM } = generateKeyPairSync("ec", {
-  namedCurve: "prime256v1",
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
+let secretsMade = 0;
+/** A fresh secret made of what encodings change: / + : " \ newline, space, % and non-ASCII. */
+const hostile = () => `s${secretsMade++}/secret+"quoted"\\back:colon é€😀 100% sure\nline-2-Kf9`;
+
+/** One declaration of every kind, from its sample (tests/kinds.ts), with hostile secrets. */
+const SECRETS: Record<string, string> = { TINES_API_KEY, TWILIO_AUTH_TOKEN };
+const DECLARATIONS = KIND_NAMES.map((kind, i) => {
+  const secret = (field: string, value = hostile()) => (SECRETS[`${kind}.${field}`] = value);
+  const args = declaration(kind, `n${i}`, secret, i, true);
+  const secretFields = secretNames(specOf(kind).inputs).filter((f) => args[f] !== undefined);
+  // Every secret input as the service receives it (the whole Twilio KEY:SECRET, key id included).
+  for (const f of secretFields) SECRETS[`${kind}.${f} (as sent)`] = String(args[f]);
+  // Every other kind's secrets arrive already secret from the program; the class wraps the rest.
+  return { cls: KINDS[kind].className, name: kind, args, secretArgs: i % 2 === 1 ? secretFields : [] };
 });
-const SECRETS: Record<string, string> = {
-  TINES_API_KEY,
-  TWILIO_AUTH_TOKEN,
-  TEXT_SECRET,
-  AWS_SECRET,
-  TWILIO_PAIR,
-  TWILIO_SECRET: TWILIO_PAIR.slice(TWILIO_PAIR.indexOf(":") + 1),
-  PEM,
-};
 
 const SPELLINGS: Record<string, (s: string) => string> = {
   raw: (s) => s,
@@ -83,36 +82,7 @@ describe("redaction through the engine path (packed package, provider host, emul
     });
     dir = fs.mkdtempSync(path.join(installed.programDir, "redaction-"));
     fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
-    fs.writeFileSync(
-      path.join(dir, "spec.json"),
-      JSON.stringify({
-        resources: [
-          { cls: "TinesTextCredential", name: "text", args: { name: "t", teamId: 2, value: TEXT_SECRET } },
-          {
-            cls: "TinesJwtCredential",
-            name: "jwt",
-            args: { name: "j", teamId: 2, jwtAlgorithm: "ES256", jwtPrivateKey: PEM },
-          },
-          {
-            cls: "TinesAwsCredential",
-            name: "aws",
-            args: {
-              name: "a",
-              teamId: 2,
-              awsAuthenticationType: "KEY",
-              awsAccessKey: "AKIAECHOTINES001",
-              awsSecretKey: AWS_SECRET,
-            },
-          },
-          {
-            cls: "TwilioAwsCredential",
-            name: "tw",
-            args: { credentials: TWILIO_PAIR },
-            secretArgs: ["credentials"],
-          },
-        ],
-      }),
-    );
+    fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources: DECLARATIONS }));
     engine = await EngineHarness.start({
       programDir: installed.programDir,
       ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
@@ -132,13 +102,14 @@ describe("redaction through the engine path (packed package, provider host, emul
       emulator.injectFault({ method: "POST", fault: kind });
       const from = emulator.log.length;
       const r = await engine.up(path.join(dir, "program.js"));
-      // All four creates were sent and answered with an echo of their secret.
-      expect(emulator.log.slice(from).filter((e) => e.fault === kind)).to.have.length(4);
+      // Every kind's create was sent and answered with an echo of its secret.
+      expect(emulator.log.slice(from).filter((e) => e.fault === kind)).to.have.length(KIND_NAMES.length);
       expect(r.ok).to.equal(false);
       // The engine may stop reporting failures once the program fails; every one reported is checked.
       expect(r.failures).to.have.length.above(0);
       for (const f of r.failures) {
-        expect(f.reason).to.match(f.urn.endsWith("::tw") ? /HTTP 400/ : /HTTP 422/);
+        const service = serviceOf(f.urn.split("::").pop() as KindName);
+        expect(f.reason).to.match(service === "twilio" ? /HTTP 400/ : /HTTP 422/);
         // The echoed text is either shown with the secret replaced, or withheld.
         expect(f.reason).to.match(/\[secret\]|withheld/);
       }

@@ -5,18 +5,15 @@ import fc from "fast-check";
 import { generateKeyPairSync } from "crypto";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
-import type { CredentialSpec } from "../../provider/core/lifecycle";
-import { tinesAwsSpec } from "../../provider/tines/aws";
-import { tinesJwtSpec } from "../../provider/tines/jwt";
-import { tinesTextSpec } from "../../provider/tines/text";
-import { twilioAwsSpec } from "../../provider/twilio/aws";
+import { UNKNOWN } from "../../provider/core/fields";
+import type { CredentialSpec } from "../../provider/core/spec";
+import { KIND_NAMES, KINDS, specOf } from "../../provider/kinds";
+import { sampleOf } from "../kinds";
 
 /** The fixed seed of the short run; a failure prints the path to replay it. */
 export const FUZZ_SEED = 20_240_611;
 /** Runs per resource in the unit suite; a benchmark can raise it (e.g. 10,000). */
 export const FUZZ_RUNS = 300;
-
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface FuzzTarget {
   title: string;
@@ -28,34 +25,14 @@ export interface FuzzTarget {
   valid(): Record<string, unknown>;
 }
 
-const target = (
-  title: string,
-  provider: CredentialProvider,
-  spec: CredentialSpec,
-  valid: () => Record<string, unknown>,
-): FuzzTarget => ({ title, provider, spec, inputNames: Object.keys(spec.inputs), valid });
-
-export const FUZZ_TARGETS: FuzzTarget[] = [
-  target("TinesTextCredential", providers.tinesTextCredential, tinesTextSpec, () => ({
-    name: "fuzz",
-    teamId: 1,
-    value: "fuzz-value",
-  })),
-  target("TinesJwtCredential", providers.tinesJwtCredential, tinesJwtSpec, () => ({
-    name: "fuzz",
-    teamId: 1,
-    jwtAlgorithm: "RS256",
-    jwtPrivateKey: realPems()[0],
-  })),
-  target("TinesAwsCredential", providers.tinesAwsCredential, tinesAwsSpec, () => ({
-    name: "fuzz",
-    teamId: 1,
-    awsAuthenticationType: "INSTANCE_PROFILE",
-  })),
-  target("TwilioAwsCredential", providers.twilioAwsCredential, twilioAwsSpec, () => ({
-    credentials: "AKIAFUZZ:fuzz-secret",
-  })),
-];
+/** One target per kind of the registry, starting from its sample (../kinds.ts). */
+export const FUZZ_TARGETS: FuzzTarget[] = KIND_NAMES.map((kind) => ({
+  title: KINDS[kind].className,
+  provider: providers[kind],
+  spec: specOf(kind),
+  inputNames: Object.keys(specOf(kind).inputs),
+  valid: sampleOf(kind).fuzzStart,
+}));
 
 let pems: string[] | undefined;
 /** A few real private keys of different types, generated once. */
@@ -94,21 +71,16 @@ export const pemLike = (): fc.Arbitrary<string> =>
     fc.constantFrom(...realPems()).chain((pem) => fc.nat(pem.length).map((n) => pem.slice(0, n))),
   );
 
+/** Every value an enumerated field of some kind accepts (its `oneOf`), from the field tables. */
+const ENUMERATED = [
+  ...new Set(KIND_NAMES.flatMap((kind) => Object.values(specOf(kind).inputs).flatMap((f) => f.oneOf ?? []))),
+];
+
 /** Values that are valid for some field somewhere, so deeper rules are reached. */
 const plausible = (): fc.Arbitrary<unknown> =>
   fc.oneof(
     fc.constantFrom(
-      "TEAM",
-      "GLOBAL",
-      "SPECIFIC_TEAMS",
-      "KEY",
-      "ROLE",
-      "INSTANCE_PROFILE",
-      "HS256",
-      "RS256",
-      "PS384",
-      "ES256",
-      "ES512",
+      ...ENUMERATED,
       "arn:aws:iam::123456789012:role/fuzz",
       "AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
       "AC0123456789abcdef0123456789abcdef",

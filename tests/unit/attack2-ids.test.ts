@@ -81,11 +81,11 @@ describe("attack 2: a wrong-kind answer quoting the secret", () => {
       // The field the kind is judged by (Tines: mode; Twilio: account_sid) echoes the secret.
       const echo = c.service === "Tines" ? { mode: secret } : { account_sid: secret };
       const scope = nock(c.origin);
-      scope.post(c.createPath).reply(201, { ...c.wrongKindRecord(), ...echo });
-      const created = await rejection(c.provider.create({ ...PROVIDER, ...c.wrongKindInputs() }));
+      scope.post(c.createPath).reply(201, { ...c.mismatchedRecord(), ...echo });
+      const created = await rejection(c.provider.create({ ...PROVIDER, ...c.mismatchedInputs() }));
       scope.get(c.itemPath(c.otherId)).reply(200, { ...recordWithId(c, c.otherId), ...echo });
       const adopted = await rejection(
-        c.provider.create({ ...PROVIDER, ...c.wrongKindInputs(), adoptId: c.rawId(c.otherId) }),
+        c.provider.create({ ...PROVIDER, ...c.mismatchedInputs(), adoptId: c.rawId(c.otherId) }),
       );
       for (const error of [created, adopted]) {
         const text = `${error.message}\n${error.stack ?? ""}`;

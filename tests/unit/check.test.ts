@@ -1,8 +1,10 @@
 // check: every rule that can be judged without HTTP, for every resource. Each failure must name
 // the property and the rule; check never throws, never makes a request, and never quotes a secret.
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
+import { UNKNOWN } from "../../provider/core/fields";
 import {
   ALL_CASES,
   AWS_ACCESS_KEY_ID,
@@ -13,7 +15,6 @@ import {
   TINES_AWS_SECRET,
   TINES_CASES,
   TEXT_VALUE,
-  UNKNOWN,
   useHttpSandbox,
 } from "./helpers";
 
@@ -75,6 +76,11 @@ describe("check", () => {
   afterEach(() => {
     // No interceptor is ever defined here; any request at all would be recorded as unmatched.
     expect(sandbox.unmatched).to.deep.equal([]);
+  });
+
+  it("takes as unknown the very sentinel the SDK sends (runtime.unknownValue)", () => {
+    // The provider keeps its own copy so that its modules load without the SDK's runtime.
+    expect(UNKNOWN).to.equal(pulumi.runtime.unknownValue);
   });
 
   for (const c of ALL_CASES) {

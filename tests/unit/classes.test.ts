@@ -3,18 +3,11 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as mocks from "@pulumi/pulumi/runtime/mocks";
-import {
-  TinesAwsCredential,
-  TinesJwtCredential,
-  TinesTextCredential,
-  TwilioAwsCredential,
-} from "../../provider";
-import { tinesAwsSpec } from "../../provider/tines/aws";
-import { tinesJwtSpec } from "../../provider/tines/jwt";
-import { tinesTextSpec } from "../../provider/tines/text";
-import { twilioAwsSpec } from "../../provider/twilio/aws";
-import type { CredentialSpec } from "../../provider/core/lifecycle";
-import { AWS_ACCESS_KEY_ID, AWS_SECRET, keys, TEXT_VALUE, TINES_AWS_SECRET } from "./helpers";
+import * as credentials from "../../provider";
+import { TinesTextCredential } from "../../provider";
+import type { CredentialSpec } from "../../provider/core/spec";
+import { KIND_NAMES, KINDS, resourceType, specOf } from "../../provider/kinds";
+import { sampleOf } from "../kinds";
 
 interface Registration {
   type: string;
@@ -39,63 +32,30 @@ interface ClassCase {
   token: string;
   spec: CredentialSpec;
   make: (name: string) => pulumi.CustomResource;
-  secrets: Record<string, string>;
+  secrets: Record<string, unknown>;
   plain: Record<string, unknown>;
 }
 
-const CASES: ClassCase[] = [
-  {
-    title: "TinesTextCredential",
-    token: "pulumi-nodejs:dynamic/tines:TextCredential",
-    spec: tinesTextSpec,
-    make: (name) => new TinesTextCredential(name, { name: "ci-token", teamId: 2, value: TEXT_VALUE }),
-    secrets: { value: TEXT_VALUE },
-    plain: { name: "ci-token", teamId: 2 },
-  },
-  {
-    title: "TinesJwtCredential",
-    token: "pulumi-nodejs:dynamic/tines:JwtCredential",
-    spec: tinesJwtSpec,
-    make: (name) =>
-      new TinesJwtCredential(name, {
-        name: "jwt",
-        teamId: 2,
-        jwtAlgorithm: "ES256",
-        jwtPrivateKey: keys().ecP256,
-        jwtPayload: { iss: "me" },
-      }),
-    secrets: { jwtPrivateKey: keys().ecP256 },
-    plain: { name: "jwt", jwtAlgorithm: "ES256" },
-  },
-  {
-    title: "TinesAwsCredential",
-    token: "pulumi-nodejs:dynamic/tines:AwsCredential",
-    spec: tinesAwsSpec,
-    make: (name) =>
-      new TinesAwsCredential(name, {
-        name: "aws",
-        teamId: 2,
-        awsAuthenticationType: "KEY",
-        awsAccessKey: AWS_ACCESS_KEY_ID,
-        awsSecretKey: TINES_AWS_SECRET,
-      }),
-    secrets: { awsSecretKey: TINES_AWS_SECRET },
-    plain: { awsAccessKey: AWS_ACCESS_KEY_ID, awsAuthenticationType: "KEY" },
-  },
-  {
-    title: "TwilioAwsCredential",
-    token: "pulumi-nodejs:dynamic/twilio:AwsCredential",
-    spec: twilioAwsSpec,
-    make: (name) =>
-      new TwilioAwsCredential(name, {
-        awsAccessKeyId: AWS_ACCESS_KEY_ID,
-        awsSecretAccessKey: AWS_SECRET,
-        friendlyName: "ci",
-      }),
-    secrets: { awsSecretAccessKey: AWS_SECRET },
-    plain: { awsAccessKeyId: AWS_ACCESS_KEY_ID, friendlyName: "ci" },
-  },
-];
+type CredentialClass = new (name: string, args: object) => pulumi.CustomResource;
+
+/** One case per kind and sample declaration: the class from the package index, the kind's samples. */
+const CASES: ClassCase[] = KIND_NAMES.flatMap((kind) => {
+  const { className } = KINDS[kind];
+  const spec = specOf(kind);
+  const sample = sampleOf(kind);
+  const Class = (credentials as unknown as Record<string, CredentialClass>)[className];
+  return [sample.inputs(), ...(sample.alsoValid?.() ?? [])].map((args, i) => {
+    const entries = Object.entries(args);
+    return {
+      title: i === 0 ? className : `${className} (another declaration ${i})`,
+      token: resourceType(kind),
+      spec,
+      make: (name: string) => new Class(name, args),
+      secrets: Object.fromEntries(entries.filter(([n]) => spec.inputs[n]?.secret)),
+      plain: Object.fromEntries(entries.filter(([n]) => !spec.inputs[n]?.secret)),
+    };
+  });
+});
 
 describe("resource classes (pulumi mocks)", function () {
   // Serializing a dynamic provider the first time takes a moment.
@@ -133,7 +93,7 @@ describe("resource classes (pulumi mocks)", function () {
   for (const c of CASES) {
     describe(c.title, () => {
       let resource: pulumi.CustomResource & Record<string, unknown>;
-      const name = `unit-${c.title}`;
+      const name = `unit-${c.title.replace(/\W+/g, "-")}`;
 
       before(async () => {
         resource = c.make(name) as pulumi.CustomResource & Record<string, unknown>;
@@ -147,6 +107,7 @@ describe("resource classes (pulumi mocks)", function () {
       });
 
       it("marks the secret inputs secret, and only those", async () => {
+        expect(Object.keys(c.secrets), "the sample declares a secret").to.have.length.greaterThan(0);
         for (const [field, value] of Object.entries(c.secrets)) {
           const output = resource[field] as pulumi.Output<unknown>;
           expect(await isSecret(output), `${field} is secret`).to.equal(true);

@@ -4,7 +4,6 @@
 import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
-import { forgetKnownIds } from "../../provider/core/lifecycle";
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -17,6 +16,7 @@ import {
   netError,
   rejection,
   setEnv,
+  startNewRun,
   TEXT_VALUE,
   TINES_BASE,
   tinesRecord,
@@ -310,7 +310,7 @@ describe("connection settings", () => {
     it("a changed environment between calls reaches the new host", async () => {
       tinesCreateAt(DEFAULT_ENV.TINES_TENANT!);
       await providers.tinesTextCredential.create(TEXT);
-      forgetKnownIds(); // both tenants answer id 101; as two runs, not one resource's id twice
+      startNewRun(); // both tenants answer id 101; as two runs, not one resource's id twice
       env({ ...DEFAULT_ENV, TINES_TENANT: "https://second-tenant.example.test" });
       tinesCreateAt("https://second-tenant.example.test");
       expect((await providers.tinesTextCredential.create(TEXT)).id).to.equal("101");

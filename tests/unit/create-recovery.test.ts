@@ -250,8 +250,8 @@ describe("create: lost answers, retries and errors", () => {
       });
 
       it("an answer of the wrong kind: PartialCreateError carrying id and properties with __provider", async () => {
-        nock(c.origin).post(c.createPath).reply(201, c.wrongKindRecord());
-        const error = await rejection(c.provider.create({ ...PROVIDER, ...c.wrongKindInputs() }));
+        nock(c.origin).post(c.createPath).reply(201, c.mismatchedRecord());
+        const error = await rejection(c.provider.create({ ...PROVIDER, ...c.mismatchedInputs() }));
         expect(error).to.be.instanceOf(PartialCreateError);
         expect(error.id).to.equal(c.id);
         const properties = error.properties as Record<string, unknown>;

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
-import { forgetKnownIds, PartialCreateError } from "../../provider/core/lifecycle";
+import { PartialCreateError } from "../../provider/core/lifecycle";
 import {
   ALL_CASES,
   AWS_ACCESS_KEY_ID,
@@ -16,6 +16,7 @@ import {
   olderTextRecord,
   OWNER,
   rejection,
+  startNewRun,
   SUBACCOUNT_SID,
   TENANT,
   TEXT_VALUE,
@@ -491,10 +492,13 @@ describe("create", () => {
         const secret = c.secretValues()[0];
         const answer =
           c.service === "Tines"
-            ? { ...c.wrongKindRecord(), ...echoing(secret) }
-            : { ...c.wrongKindRecord(), url: `${TWILIO_URL}${TWILIO_BASE}/${CREDENTIAL_SID}?echo=${secret}` };
+            ? { ...c.mismatchedRecord(), ...echoing(secret) }
+            : {
+                ...c.mismatchedRecord(),
+                url: `${TWILIO_URL}${TWILIO_BASE}/${CREDENTIAL_SID}?echo=${secret}`,
+              };
         capturePost(c.origin, c.createPath, 201, answer);
-        const error = await rejection(c.provider.create({ ...PROVIDER, ...c.wrongKindInputs() }));
+        const error = await rejection(c.provider.create({ ...PROVIDER, ...c.mismatchedInputs() }));
         expect(error).to.be.instanceOf(PartialCreateError);
         const properties = error.properties as Record<string, unknown>;
         expect(properties.__provider).to.equal(PROVIDER.__provider);
@@ -510,8 +514,8 @@ describe("create", () => {
     for (const c of TINES_CASES) {
       it(`${c.title}: the next up sees the missing secret as a change and sends it with one update`, async () => {
         // The answer matches the inputs except for its mode, so the secret is the only difference.
-        capturePost(c.origin, c.createPath, 201, { ...c.wrongKindRecord(), folder_id: null });
-        const inputs = c.wrongKindInputs();
+        capturePost(c.origin, c.createPath, 201, { ...c.mismatchedRecord(), folder_id: null });
+        const inputs = c.mismatchedInputs();
         const error = await rejection(c.provider.create({ ...PROVIDER, ...inputs }));
         const properties = error.properties as Record<string, unknown>;
         const id = error.id as string;
@@ -580,7 +584,7 @@ describe("a service that echoes a secret into a plain field: never taken into st
   it("TwilioAwsCredential: an answer echoing the key pair or the auth token in friendly_name or url leaves no trace", async () => {
     const c = twilioCase;
     for (const secret of [c.secretValues()[0], AWS_SECRET, TWILIO_AUTH_TOKEN]) {
-      forgetKnownIds(); // each answer carries the same sid: stands for a separate run
+      startNewRun(); // each answer carries the same sid: stands for a separate run
       const answer = c.record({
         friendly_name: secret,
         url: `${TWILIO_URL}${TWILIO_BASE}/${CREDENTIAL_SID}?e=${secret}`,

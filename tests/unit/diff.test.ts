@@ -4,25 +4,21 @@
 import { expect } from "chai";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
-import type { Field, FieldTable } from "../../provider/core/fields";
-import { tinesAwsSpec } from "../../provider/tines/aws";
-import { tinesJwtSpec } from "../../provider/tines/jwt";
-import { tinesTextSpec } from "../../provider/tines/text";
+import { UNKNOWN, type Field } from "../../provider/core/fields";
 import {
   AWS_ACCESS_KEY_ID,
   AWS_SECRET,
   CREDENTIAL_SID,
-  keys,
   OTHER_CREDENTIAL_SID,
   OWNER,
   SUBACCOUNT_SID,
-  TEXT_VALUE,
   TINES_AWS_SECRET,
   TINES_CASES,
   TWILIO_ACCOUNT_SID,
-  UNKNOWN,
   useHttpSandbox,
 } from "./helpers";
+import { specOf } from "../../provider/kinds";
+import { DiffRow, sampleOf } from "../kinds";
 
 interface Diff {
   changes: boolean;
@@ -80,28 +76,27 @@ const TINES_OUTPUTS: Props = {
   testCredentialEnabled: false,
 };
 
-const TINES_FIELDS: Record<string, FieldTable> = {
-  tinesTextCredential: tinesTextSpec.inputs,
-  tinesJwtCredential: tinesJwtSpec.inputs,
-  tinesAwsCredential: tinesAwsSpec.inputs,
-};
-
 /** A valid value of the field that is not its default. */
 function notTheDefault(field: Field): unknown {
   if (field.oneOf) return field.oneOf.find((v) => v !== field.serverDefault);
   const samples: Record<Field["kind"], unknown> = {
     string: "not-the-default",
     id: 7,
+    seconds: 90,
     boolean: true,
     stringList: ["a.example.com"],
     idList: [3],
     object: { k: "v" },
+    objectList: [
+      { options: { url: "https://b.example.com" } },
+      { options: { url: "https://c.example.com" } },
+    ],
     timestamp: "2030-01-01T00:00:00Z",
   };
   return samples[field.kind];
 }
 
-type Row = [field: string, before: unknown, after: unknown, effect: "in-place" | "replace"];
+type Row = DiffRow;
 
 const COMMON_ROWS: Row[] = [
   ["name", "ci-token", "ci-token-2", "in-place"],
@@ -119,49 +114,13 @@ const COMMON_ROWS: Row[] = [
   ["credentialNotificationRecipientUserIds", [1], [1, 2], "in-place"],
 ];
 
-const TINES_TABLES: Record<string, { base: () => Props; rows: Row[] }> = {
-  tinesTextCredential: {
-    base: () => ({ name: "ci-token", teamId: 2, value: TEXT_VALUE }),
-    rows: [["value", TEXT_VALUE, "rotated-secret-value", "in-place"]],
-  },
-  tinesJwtCredential: {
-    base: () => ({ name: "ci-token", teamId: 2, jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
-    rows: [
-      ["jwtAlgorithm", "RS256", "RS512", "in-place"],
-      ["jwtPayload", { iss: "a" }, { iss: "b" }, "in-place"],
-      ["jwtAutoGenerateTimeClaims", false, true, "in-place"],
-      ["jwtPrivateKey", keys().rsa, keys().rsaPkcs1, "in-place"],
-    ],
-  },
-  tinesAwsCredential: {
-    base: () => ({
-      name: "ci-token",
-      teamId: 2,
-      awsAuthenticationType: "KEY",
-      awsAccessKey: AWS_ACCESS_KEY_ID,
-      awsSecretKey: TINES_AWS_SECRET,
-    }),
-    rows: [
-      ["awsAuthenticationType", "KEY", "INSTANCE_PROFILE", "replace"],
-      ["awsAccessKey", AWS_ACCESS_KEY_ID, "AKIAOTHER0000000000", "in-place"],
-      ["awsSecretKey", TINES_AWS_SECRET, "rotated-aws-secret", "in-place"],
-      [
-        "awsAssumedRoleArn",
-        "arn:aws:iam::123456789012:role/a",
-        "arn:aws:iam::123456789012:role/b",
-        "in-place",
-      ],
-      ["useStaticExternalId", false, true, "in-place"],
-    ],
-  },
-};
-
 describe("diff", () => {
   const sandbox = useHttpSandbox({});
   afterEach(() => expect(sandbox.unmatched).to.deep.equal([]));
 
   for (const c of TINES_CASES) {
-    const table = TINES_TABLES[c.key];
+    const sample = sampleOf(c.key);
+    const table = { base: sample.inputs, rows: sample.diffRows ?? [] };
     const p = c.provider;
     const olds = () => ({ ...table.base(), ...TINES_SERVER_DEFAULTS, ...TINES_OUTPUTS });
 
@@ -259,7 +218,7 @@ describe("diff", () => {
       });
 
       it("removing any input with a documented default from a non-default value is an in-place change", async () => {
-        const withDefaults = Object.entries(TINES_FIELDS[c.key]).filter(
+        const withDefaults = Object.entries(specOf(c.key).inputs).filter(
           ([, f]) => f.serverDefault !== undefined,
         );
         expect(withDefaults.map(([name]) => name)).to.include.members(

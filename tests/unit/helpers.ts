@@ -1,16 +1,14 @@
 // Shared fixtures for the unit suite: connection settings in the environment, nock hygiene,
-// generated PEM keys, documented API responses, and one "case" per resource so that every
-// lifecycle scenario runs against all four credentials.
+// generated PEM keys, documented API responses, and one "case" per kind of the registry (from its
+// samples in ../kinds.ts) so that every lifecycle scenario runs against every credential.
 import { expect } from "chai";
-import { generateKeyPairSync } from "crypto";
 import nock from "nock";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
-import { forgetKnownIds } from "../../provider/core/lifecycle";
+import { Ownership, ownership } from "../../provider/core/ownership";
+import { KIND_NAMES, KindName, KINDS, Service, serviceOf, specOf } from "../../provider/kinds";
+import { sampleOf } from "../kinds";
 import { inspect } from "util";
-
-/** The sentinel the engine sends for a value that is not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const TENANT = "https://tenant.example.test";
 export const TINES_API_KEY = "tines-api-key-6f0c1d2e3a4b5c6d7e8f";
@@ -53,6 +51,16 @@ export const DEFAULT_ENV: Env = {
   TWILIO_MAX_RETRIES: "2",
 };
 
+/**
+ * Starts a new run, as a new provider process would: no credential is held by any resource yet.
+ * Unit tests reuse ids and names across cases that stand for separate runs. The shipped provider
+ * has no such reset (a process serves its run), so the test gives the process-wide record the
+ * state of a new one.
+ */
+export function startNewRun(): void {
+  Object.assign(ownership, new Ownership());
+}
+
 /** Forgets any stack config a test handed to `configure` (it is shared by every provider). */
 export async function clearStackConfig(): Promise<void> {
   await providers.tinesTextCredential.configure({ config: { get: () => undefined } });
@@ -94,7 +102,7 @@ export function useHttpSandbox(env: Env = DEFAULT_ENV): { unmatched: string[] } 
     restore = setEnv(env);
     await clearStackConfig();
     // Each test stands for a separate provider process: ids from earlier tests are not "known".
-    forgetKnownIds();
+    startNewRun();
     state.unmatched.length = 0;
     nock.emitter.on("no match", onNoMatch);
   });
@@ -142,60 +150,7 @@ export function formBody(body: unknown): Record<string, string> {
 export type Headers = Record<string, string | string[] | undefined>;
 
 // ---------------------------------------------------------------------------------------------
-// Keys. Generated at test time, never committed.
-
-export interface PemKeys {
-  rsa: string;
-  rsaPkcs1: string;
-  rsaPss: string;
-  ecP256: string;
-  ecP384: string;
-  ecP521: string;
-  ed25519: string;
-  rsaPublic: string;
-  encryptedRsa: string;
-}
-
-let pemKeys: PemKeys | undefined;
-
-export function keys(): PemKeys {
-  if (pemKeys) return pemKeys;
-  const pkcs8 = { type: "pkcs8", format: "pem" } as const;
-  const spki = { type: "spki", format: "pem" } as const;
-  const rsa = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: spki,
-    privateKeyEncoding: pkcs8,
-  });
-  const rsaPkcs1 = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: spki,
-    privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  });
-  const ec = (namedCurve: string) =>
-    generateKeyPairSync("ec", { namedCurve, publicKeyEncoding: spki, privateKeyEncoding: pkcs8 }).privateKey;
-  pemKeys = {
-    rsa: rsa.privateKey,
-    rsaPkcs1: rsaPkcs1.privateKey,
-    rsaPss: generateKeyPairSync("rsa-pss", {
-      modulusLength: 2048,
-      publicKeyEncoding: spki,
-      privateKeyEncoding: pkcs8,
-    }).privateKey,
-    ecP256: ec("prime256v1"),
-    ecP384: ec("secp384r1"),
-    ecP521: ec("secp521r1"),
-    ed25519: generateKeyPairSync("ed25519", { publicKeyEncoding: spki, privateKeyEncoding: pkcs8 })
-      .privateKey,
-    rsaPublic: rsa.publicKey,
-    encryptedRsa: generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: spki,
-      privateKeyEncoding: { ...pkcs8, cipher: "aes-256-cbc", passphrase: "test-passphrase" },
-    }).privateKey,
-  };
-  return pemKeys;
-}
+// Keys (generated in ../keys.ts).
 
 /** Lines of a PEM key long enough that redaction must hide them. */
 export function keyLines(pem: string): string[] {
@@ -208,7 +163,12 @@ export function keyLines(pem: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Documented responses.
 
-export type Mode = "TEXT" | "JWT" | "AWS";
+/** A Tines mode (the `mode` field), as a Tines kind's spec names it. */
+export type Mode = string;
+
+/** The Tines mode of a Tines kind. */
+const modeOf = (kind: KindName): Mode => (specOf(kind) as { mode?: Mode }).mode!;
+const TINES_KINDS = KIND_NAMES.filter((k) => serviceOf(k) === "tines");
 
 export const OWNER = { user_id: 1, first_name: "Jane", last_name: "Doe", email: "jane@tines.io" };
 
@@ -237,14 +197,9 @@ export function tinesRecord(mode: Mode, overrides: Record<string, unknown> = {})
     expiry_notifications_enabled: false,
     credential_notification_recipient_user_ids: [],
   };
-  const own: Record<string, unknown> =
-    mode === "AWS"
-      ? {
-          aws_assumed_role_external_id: "1e52dbcf-3621-4969-9bf6-3fd2699db84b",
-          use_static_external_id: false,
-          aws_authentication_type: "KEY",
-        }
-      : {};
+  // The mode's own response fields, as its kind's sample answers them.
+  const kind = TINES_KINDS.find((k) => modeOf(k) === mode);
+  const own = (kind && sampleOf(kind).answer) ?? {};
   return { ...common, ...own, ...overrides };
 }
 
@@ -321,16 +276,14 @@ export function twilioList(items: Record<string, unknown>[], meta: Record<string
 }
 
 // ---------------------------------------------------------------------------------------------
-// One case per resource: enough to run a lifecycle scenario against any of them.
+// One case per kind: enough to run a lifecycle scenario against any of them.
 
-export const TEXT_VALUE = "text-secret-value-Zq8wXv3";
-export const AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
-export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-export const TINES_AWS_SECRET = "tines-aws-secret-key-Uu7Tt6Ss5";
+export { AWS_ACCESS_KEY_ID, AWS_SECRET, TEXT_VALUE, TINES_AWS_SECRET } from "../kinds";
+export { keys, type PemKeys } from "../keys";
 
 export interface ResourceCase {
   title: string;
-  key: keyof typeof providers;
+  key: KindName;
   provider: CredentialProvider;
   service: "Tines" | "Twilio";
   origin: string;
@@ -351,99 +304,84 @@ export interface ResourceCase {
   /** The lookup the provider does after a lost create answer. */
   listQuery: Record<string, string>;
   list(items: Record<string, unknown>[]): nock.Body;
-  /** An answer of the wrong kind (Tines: another mode; Twilio: another account). */
-  wrongKindRecord(): Record<string, unknown>;
-  /** Inputs in which `wrongKindRecord` is wrong. */
-  wrongKindInputs(): Record<string, unknown>;
+  /** An answer that is not the declared credential (Tines: another mode; Twilio: another account). */
+  mismatchedRecord(): Record<string, unknown>;
+  /** Inputs in which `mismatchedRecord` is wrong. */
+  mismatchedInputs(): Record<string, unknown>;
   updateMethod: "put" | "post";
 }
 
-function tinesCase(
-  title: string,
-  key: "tinesTextCredential" | "tinesJwtCredential" | "tinesAwsCredential",
-  mode: Mode,
-  own: () => Record<string, unknown>,
-  secretInputs: string[],
-): ResourceCase {
-  const inputs = (): Record<string, unknown> => ({ name: "ci-token", teamId: 2, ...own() });
+type ServiceCase = Omit<
+  ResourceCase,
+  "title" | "key" | "provider" | "inputs" | "secretInputs" | "secretValues"
+>;
+
+/** What a case takes from its service: where the API is, how its answers and ids look. */
+const SERVICE_CASES: Record<Service, (kind: KindName) => ServiceCase> = {
+  tines: (kind) => {
+    const mode = modeOf(kind);
+    return {
+      service: "Tines",
+      origin: TENANT,
+      createPath: TINES_BASE,
+      itemPath: (id) => `${TINES_BASE}/${id}`,
+      record: (overrides = {}) => tinesRecord(mode, overrides),
+      id: "101",
+      otherId: "202",
+      rawId: (id) => Number(id),
+      listQuery: { per_page: "500", page: "1", team_id: "2" },
+      list: (items) => tinesList(items),
+      // Another mode: TEXT, or for the TEXT kind JWT.
+      mismatchedRecord: () => tinesRecord(mode === "TEXT" ? "JWT" : "TEXT"),
+      mismatchedInputs: sampleOf(kind).inputs,
+      updateMethod: "put",
+    };
+  },
+  twilio: (kind) => ({
+    service: "Twilio",
+    origin: TWILIO_URL,
+    createPath: TWILIO_BASE,
+    itemPath: (id) => `${TWILIO_BASE}/${id}`,
+    record: (overrides = {}) => twilioRecord({ ...sampleOf(kind).answer, ...overrides }),
+    id: CREDENTIAL_SID,
+    otherId: OTHER_CREDENTIAL_SID,
+    rawId: (id) => id,
+    listQuery: { PageSize: "1000", Page: "0" },
+    list: (items) => twilioList(items),
+    mismatchedRecord: () => twilioRecord({ account_sid: TWILIO_ACCOUNT_SID }),
+    mismatchedInputs: () => ({ ...sampleOf(kind).inputs(), accountSid: SUBACCOUNT_SID }),
+    updateMethod: "post",
+  }),
+};
+
+/** The case of a kind: its registry entry, its samples and its service's case. */
+export function caseOf(kind: KindName): ResourceCase {
+  const spec = specOf(kind);
+  const inputs = sampleOf(kind).inputs;
+  const secretInputs = Object.keys(inputs()).filter((name) => spec.inputs[name]?.secret);
   return {
-    title,
-    key,
-    provider: providers[key],
-    service: "Tines",
-    origin: TENANT,
-    createPath: TINES_BASE,
-    itemPath: (id) => `${TINES_BASE}/${id}`,
+    title: KINDS[kind].className,
+    key: kind,
+    provider: providers[kind],
     inputs,
     secretInputs,
     secretValues: () => secretInputs.map((n) => String(inputs()[n])),
-    record: (overrides = {}) => tinesRecord(mode, overrides),
-    id: "101",
-    otherId: "202",
-    rawId: (id) => Number(id),
-    listQuery: { per_page: "500", page: "1", team_id: "2" },
-    list: (items) => tinesList(items),
-    wrongKindRecord: () => tinesRecord(mode === "TEXT" ? "JWT" : "TEXT"),
-    wrongKindInputs: inputs,
-    updateMethod: "put",
+    ...SERVICE_CASES[serviceOf(kind)](kind),
   };
 }
 
-export const textCase = tinesCase(
-  "TinesTextCredential",
-  "tinesTextCredential",
-  "TEXT",
-  () => ({ value: TEXT_VALUE }),
-  ["value"],
-);
+export const ALL_CASES: ResourceCase[] = KIND_NAMES.map(caseOf);
+export const TINES_CASES: ResourceCase[] = ALL_CASES.filter((c) => c.service === "Tines");
 
-export const jwtCase = tinesCase(
-  "TinesJwtCredential",
-  "tinesJwtCredential",
-  "JWT",
-  () => ({ jwtAlgorithm: "RS256", jwtPrivateKey: keys().rsa }),
-  ["jwtPrivateKey"],
-);
-
-export const awsCase = tinesCase(
-  "TinesAwsCredential",
-  "tinesAwsCredential",
-  "AWS",
-  () => ({ awsAuthenticationType: "KEY", awsAccessKey: AWS_ACCESS_KEY_ID, awsSecretKey: TINES_AWS_SECRET }),
-  ["awsSecretKey"],
-);
-
-const twilioInputs = () => ({ credentials: `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`, friendlyName: "ci" });
-
-export const twilioCase: ResourceCase = {
-  title: "TwilioAwsCredential",
-  key: "twilioAwsCredential",
-  provider: providers.twilioAwsCredential,
-  service: "Twilio",
-  origin: TWILIO_URL,
-  createPath: TWILIO_BASE,
-  itemPath: (id) => `${TWILIO_BASE}/${id}`,
-  inputs: twilioInputs,
-  secretInputs: ["credentials"],
-  secretValues: () => [`${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`],
-  record: (overrides = {}) => twilioRecord(overrides),
-  id: CREDENTIAL_SID,
-  otherId: OTHER_CREDENTIAL_SID,
-  rawId: (id) => id,
-  listQuery: { PageSize: "1000", Page: "0" },
-  list: (items) => twilioList(items),
-  wrongKindRecord: () => twilioRecord({ account_sid: TWILIO_ACCOUNT_SID }),
-  wrongKindInputs: () => ({ ...twilioInputs(), accountSid: SUBACCOUNT_SID }),
-  updateMethod: "post",
-};
-
-export const ALL_CASES: ResourceCase[] = [textCase, jwtCase, awsCase, twilioCase];
+export const textCase = caseOf("tinesTextCredential");
+export const jwtCase = caseOf("tinesJwtCredential");
+export const awsCase = caseOf("tinesAwsCredential");
+export const twilioCase = caseOf("twilioAwsCredential");
 
 /** The case's answer for a credential with this id (Tines id / Twilio sid). */
 export function recordWithId(c: ResourceCase, id: string, extra: Record<string, unknown> = {}) {
   return c.record({ ...(c.service === "Tines" ? { id: c.rawId(id) } : { sid: id }), ...extra });
 }
-export const TINES_CASES: ResourceCase[] = [textCase, jwtCase, awsCase];
 
 /** Awaits a promise that must reject; returns the error. */
 export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {

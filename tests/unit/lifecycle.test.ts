@@ -4,20 +4,17 @@ import { expect } from "chai";
 import nock from "nock";
 import {
   ALL_CASES,
-  AWS_ACCESS_KEY_ID,
   formBody,
   jsonBody,
-  keys,
   rejection,
   ResourceCase,
-  TEXT_VALUE,
-  TINES_AWS_SECRET,
   recordWithId,
   TINES_CASES,
   jwtCase,
   twilioCase,
   useHttpSandbox,
 } from "./helpers";
+import { sampleOf } from "../kinds";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
@@ -39,41 +36,17 @@ const TINES_INHERITED_DEFAULTS = {
   metadata: {},
   allowed_hosts: [],
 };
-const JWT_DEFAULTS = { jwt_payload: {}, jwt_auto_generate_time_claims: false };
 
-/** The PUT/POST body each resource must send for its `inputs()` (the docs' names, plus mode). */
-const UPDATE_BODIES: Record<string, () => Record<string, unknown>> = {
-  tinesTextCredential: () => ({
-    name: "ci-token",
-    team_id: 2,
-    value: TEXT_VALUE,
-    mode: "TEXT",
-    ...TINES_DEFAULTS,
-    ...TINES_INHERITED_DEFAULTS,
-  }),
-  tinesJwtCredential: () => ({
-    name: "ci-token",
-    team_id: 2,
-    jwt_algorithm: "RS256",
-    jwt_private_key: keys().rsa,
-    mode: "JWT",
-    ...TINES_DEFAULTS,
-    ...TINES_INHERITED_DEFAULTS,
-    ...JWT_DEFAULTS,
-  }),
-  tinesAwsCredential: () => ({
-    name: "ci-token",
-    team_id: 2,
-    aws_authentication_type: "KEY",
-    aws_access_key: AWS_ACCESS_KEY_ID,
-    aws_secret_key: TINES_AWS_SECRET,
-    mode: "AWS",
-    use_static_external_id: false,
-    ...TINES_DEFAULTS,
-    ...TINES_INHERITED_DEFAULTS,
-  }),
-  twilioAwsCredential: () => ({ FriendlyName: "ci" }),
-};
+/**
+ * The PUT/POST body each resource must send for its `inputs()`: the service's common part here, the
+ * kind's own part (the docs' names, plus mode) from its sample.
+ */
+const UPDATE_BODIES = (kind: ResourceCase["key"]): Record<string, unknown> => ({
+  ...(ALL_CASES.find((c) => c.key === kind)!.service === "Tines"
+    ? { name: "ci-token", team_id: 2, ...TINES_DEFAULTS, ...TINES_INHERITED_DEFAULTS }
+    : {}),
+  ...sampleOf(kind).updateBody(),
+});
 
 function parseBody(c: ResourceCase, body: unknown): Record<string, unknown> {
   return c.service === "Tines" ? jsonBody(body) : formBody(body);
@@ -108,7 +81,7 @@ describe("adopt, read, update, delete", () => {
           const result = await c.provider.create({ ...PROVIDER, ...inputs() });
           expect(result.id).to.equal(c.otherId);
           expect(sent.bodies).to.have.length(1);
-          expect(sent.bodies[0]).to.deep.equal(UPDATE_BODIES[c.key]());
+          expect(sent.bodies[0]).to.deep.equal(UPDATE_BODIES(c.key));
           expect(result.outs).to.deep.include(c.inputs());
           expect(result.outs).not.to.have.property("__provider");
         });
@@ -123,9 +96,9 @@ describe("adopt, read, update, delete", () => {
         });
 
         it("a credential of the wrong kind: an error, and no write", async () => {
-          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.wrongKindRecord());
+          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.mismatchedRecord());
           const error = await rejection(
-            c.provider.create({ ...PROVIDER, ...c.wrongKindInputs(), adoptId: c.rawId(c.otherId) }),
+            c.provider.create({ ...PROVIDER, ...c.mismatchedInputs(), adoptId: c.rawId(c.otherId) }),
           );
           expect(error.message)
             .to.match(/adoptId/)
@@ -220,7 +193,7 @@ describe("adopt, read, update, delete", () => {
           const news = { ...PROVIDER, ...c.inputs(), adoptId: c.rawId(c.id) };
           const result = await c.provider.update(c.id, olds, news);
           expect(sent.bodies).to.have.length(1);
-          expect(sent.bodies[0]).to.deep.equal(UPDATE_BODIES[c.key]());
+          expect(sent.bodies[0]).to.deep.equal(UPDATE_BODIES(c.key));
           const outs = result.outs as Record<string, unknown>;
           expect(outs).to.deep.include(c.inputs());
           expect(outs).not.to.have.property("__provider");
@@ -385,7 +358,7 @@ describe("adopt, read, update, delete", () => {
         // State holds what Tines answered: values taken from the live credential.
         const olds = { ...news, teamId: 2, folderId: 5, metadata: { env: "prod" }, description: "live" };
         await c.provider.update(c.id, olds, news);
-        const { team_id: _t, ...expected } = UPDATE_BODIES[c.key]();
+        const { team_id: _t, ...expected } = UPDATE_BODIES(c.key);
         for (const name of Object.keys(TINES_INHERITED_DEFAULTS)) delete expected[name];
         expect(sent.bodies).to.deep.equal([
           {
@@ -415,7 +388,7 @@ describe("adopt, read, update, delete", () => {
       await c.provider.update(c.id, { ...PROVIDER, ...c.inputs(), description: "old" }, news);
       expect(sent.bodies).to.deep.equal([
         {
-          ...UPDATE_BODIES[c.key](),
+          ...UPDATE_BODIES(c.key),
           description: "d",
           read_access: "GLOBAL",
           allowed_hosts: [],

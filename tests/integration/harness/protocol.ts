@@ -1,8 +1,12 @@
 // Wire-level constants and value helpers shared by the engine harness, the provider host client and the
 // program runner. The constants are the ones `@pulumi/pulumi` (runtime/rpc.js) and the Pulumi engine use.
+import { UNKNOWN } from "../../../provider/core/fields";
 
-/** The engine's sentinel for a value not known yet (preview). Sent as a plain string on the wire. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * The engine's sentinel for a value not known yet (preview), sent as a plain string on the wire: the
+ * provider's constant, which tests/unit/check.test.ts holds equal to the SDK's runtime.unknownValue.
+ */
+export { UNKNOWN };
 /** Key that marks a special value (secret, resource reference, asset, output value) in a property map. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -4,7 +4,7 @@
 // adopted with adoptId refuses a replacement that would re-adopt and then delete its credential.
 import { expect } from "chai";
 import nock from "nock";
-import { ALL_CASES, netError, recordWithId, rejection, useHttpSandbox } from "./helpers";
+import { ALL_CASES, netError, recordWithId, rejection, startNewRun, useHttpSandbox } from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
@@ -58,7 +58,7 @@ describe("create: a lost answer never claims another resource's credential", () 
         scope.get(c.itemPath(c.otherId)).reply(200, found(c.otherId), { Date: serverNow.toUTCString() });
         await c.provider.read(c.otherId, { ...PROVIDER, ...c.inputs() });
         // forget the id read above: only the clock should exclude the older credential
-        (await import("../../provider/core/lifecycle")).forgetKnownIds();
+        startNewRun();
 
         scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
         scope

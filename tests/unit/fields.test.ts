@@ -1,0 +1,81 @@
+// The field mechanism's value kinds and flags that the newer Tines modes need: write-only fields,
+// seconds, lists of objects with nested secrets, and the https URL rule.
+import { expect } from "chai";
+import { checkFields, FieldTable, httpsUrl, secretTexts, writeOnlyNames } from "../../provider/core/fields";
+import { outputsFrom, requestBody } from "../../provider/core/mapping";
+import type { CredentialSpec } from "../../provider/core/spec";
+
+const NESTED_SECRET = "nested-secret-9f8e7d6c";
+
+const table = {
+  ttl: { api: "ttl_seconds", kind: "seconds" },
+  certificate: { api: "certificate", kind: "string", writeOnly: true },
+  requests: {
+    api: "requests",
+    kind: "objectList",
+    secret: true,
+    items: {
+      options: { api: "options", kind: "object", required: true },
+      requestSecret: { api: "request_secret", kind: "string", secret: true },
+    },
+  },
+} as unknown as FieldTable;
+
+describe("field kinds and flags", () => {
+  it("seconds: a whole number of zero or more, numeric strings canonicalised", () => {
+    expect(checkFields(table, { ttl: "60" }).inputs).to.deep.equal({ ttl: 60 });
+    expect(checkFields(table, { ttl: 0 }).failures).to.deep.equal([]);
+    expect(checkFields(table, { ttl: -1 }).failures).to.deep.equal([
+      { property: "ttl", reason: "must be zero or more seconds" },
+    ]);
+    expect(checkFields(table, { ttl: 1.5 }).failures[0].reason).to.match(/whole number of seconds/);
+  });
+
+  it("a list of objects is checked item by item, each failure naming the item and never quoting it", () => {
+    const { failures } = checkFields(table, {
+      requests: [{ options: {}, requestSecret: NESTED_SECRET }, { requestSecret: 7 }],
+    });
+    expect(failures).to.deep.equal([
+      { property: "requests[1].options", reason: "is required" },
+      { property: "requests[1].requestSecret", reason: "must be a string, got a number" },
+    ]);
+    expect(JSON.stringify(failures)).not.to.include(NESTED_SECRET);
+    expect(checkFields(table, { requests: [1, 2] }).failures).to.deep.equal([
+      { property: "requests", reason: "must be a list of objects" },
+    ]);
+  });
+
+  it("items go out under the item table's API names, and unknown item keys are dropped", () => {
+    const { inputs } = checkFields(table, {
+      requests: [{ options: { url: "https://a.example" }, requestSecret: NESTED_SECRET, stray: 1 }],
+    });
+    expect(requestBody(table, inputs)).to.deep.equal({
+      requests: [{ options: { url: "https://a.example" }, request_secret: NESTED_SECRET }],
+    });
+  });
+
+  it("secret texts are found inside list items, so redaction and the state checks know them", () => {
+    const inputs = { requests: [{ options: {} }, { options: {}, requestSecret: NESTED_SECRET }] };
+    expect(secretTexts(table, inputs)).to.deep.equal([NESTED_SECRET]);
+  });
+
+  it("write-only fields keep the declared value whatever an answer holds, and count among the dropped on drift", () => {
+    const spec = { inputs: table, outputs: {} } as unknown as CredentialSpec;
+    const outs = outputsFrom(
+      spec,
+      { certificate: "declared" },
+      { certificate: "answered", ttl_seconds: 5 },
+      () => false,
+    );
+    expect(outs).to.deep.equal({ certificate: "declared", ttl: 5 });
+    expect(writeOnlyNames(table)).to.have.members(["certificate", "requests"]);
+  });
+
+  it("https URL rule: absolute https, or http to a loopback host only", () => {
+    expect(httpsUrl("https://login.example.com/token")).to.equal(undefined);
+    expect(httpsUrl("http://127.0.0.1:8080/token")).to.equal(undefined);
+    expect(httpsUrl("http://login.example.com/token")).to.match(/https:\/\//);
+    expect(httpsUrl("/token")).to.match(/absolute URL/);
+    expect(httpsUrl("ftp://login.example.com/")).to.match(/https:\/\//);
+  });
+});
