@@ -144,7 +144,11 @@ export class ProviderHost {
 
   static async start(programDir: string, options: ProviderHostOptions = {}): Promise<ProviderHost> {
     const script = hostScriptPath(programDir);
-    const pulumiRequire = createRequire(path.join(path.dirname(script), "..", "..", "package.json"));
+    // From the SDK's real folder: through a linked node_modules, a path-relative lookup could find other
+    // copies of grpc-js/google-protobuf than the SDK's proto stubs load.
+    const pulumiRequire = createRequire(
+      path.join(fs.realpathSync(path.dirname(script)), "..", "..", "package.json"),
+    );
     const grpc = pulumiRequire("@grpc/grpc-js") as GrpcModule;
     const Struct = (pulumiRequire("google-protobuf/google/protobuf/struct_pb") as { Struct: StructCtor })
       .Struct;
@@ -199,9 +203,15 @@ export class ProviderHost {
       throw e;
     }
 
-    const client = new grpcPb.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-      "grpc.max_receive_message_length": 400 * 1024 * 1024,
-    });
+    let client: GrpcClient;
+    try {
+      client = new grpcPb.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+        "grpc.max_receive_message_length": 400 * 1024 * 1024,
+      });
+    } catch (e) {
+      proc.kill("SIGKILL"); // a host left running keeps the test process alive
+      throw e;
+    }
     return new ProviderHost(
       programDir,
       port,

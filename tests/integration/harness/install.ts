@@ -52,7 +52,8 @@ export async function installPackedPackage(repoRoot: string): Promise<InstalledP
   const packDir = fs.mkdtempSync(path.join(tmp, "pack-"));
   let tarball: string;
   try {
-    const out = await npm(["pack", "--json", "--pack-destination", packDir], repoRoot);
+    // --ignore-scripts: the caller has built dist/; the package's prepack would rebuild it on every install.
+    const out = await npm(["pack", "--json", "--ignore-scripts", "--pack-destination", packDir], repoRoot);
     const filename = (JSON.parse(out) as { filename: string }[])[0].filename;
     tarball = path.join(tmp, path.basename(filename));
     fs.renameSync(path.join(packDir, path.basename(filename)), tarball);
