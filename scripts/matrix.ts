@@ -63,6 +63,11 @@ interface Options {
   spec: string[];
   cache: string;
   checkNewest: boolean;
+  /**
+   * Set when this job's `npm test` has just run every suite on the development pin and the running Node
+   * (.ci/run): that combination is not run twice, and its table row says what covered it.
+   */
+  devCoveredBy?: string;
 }
 
 interface Combination {
@@ -108,6 +113,7 @@ function parseArgs(argv: string[]): Options {
     else if (k === "--sdk" && semver.valid(v)) opts.sdk = v;
     else if (k === "--cache" && v) opts.cache = path.resolve(v);
     else if (k === "--spec" && v) opts.spec.push(v);
+    else if (k === "--dev-covered-by" && v) opts.devCoveredBy = v;
     else if (a === "--no-check-newest") opts.checkNewest = false;
     else if (a === "-h" || a === "--help") {
       console.log(
@@ -118,7 +124,9 @@ function parseArgs(argv: string[]): Options {
           "  --sdk=VERSION        test this @pulumi/pulumi instead, e.g. --only='Node 20' --sdk=3.228.0\n" +
           "  --spec=GLOB          only these compiled test files (repeatable), e.g. --spec=build/tests/unit/classes.test.js\n" +
           "  --cache=DIR          installs and roots (default .tmp/version-matrix; env MATRIX_CACHE)\n" +
-          "  --no-check-newest    skip asking the registry whether newer Node or SDK releases exist",
+          "  --no-check-newest    skip asking the registry whether newer Node or SDK releases exist\n" +
+          "  --dev-covered-by=TEXT  skip the development pin on the running Node: TEXT (e.g. npm test's\n" +
+          "                       counts in this job) ran it; the table shows TEXT in its row",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -404,7 +412,7 @@ function pad(rows: string[][]): string {
   return rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`).join("\n");
 }
 
-function table(outcomes: Outcome[]): string {
+function table(outcomes: Outcome[], covered: { label: string; by: string } | undefined): string {
   const cell = (c: SuiteCounts) => `${c.passed} / ${c.failed}` + (c.skipped ? ` (${c.skipped} skipped)` : "");
   const rows = [
     ["Node", SDK, "unit passed / failed", "integration passed / failed", "passed", "failed", "time"],
@@ -421,6 +429,7 @@ function table(outcomes: Outcome[]): string {
       secs(o.ms),
     ]);
   }
+  if (covered) rows.push([covered.label, covered.by, "", "", "", "", ""]);
   rows.splice(
     1,
     0,
@@ -441,9 +450,16 @@ async function main(): Promise<void> {
     timeout: number;
   };
 
-  const chosen = COMBINATIONS.map((c) => ({ ...c, ...sdkVersion(c.sdk) })).filter(
-    (c) => !opts.only || `Node ${c.node} + ${SDK} ${c.version}`.includes(opts.only),
-  );
+  const runningMajor = process.versions.node.split(".")[0];
+  const isCovered = (c: { node: string; sdk: SdkChoice }) =>
+    opts.devCoveredBy !== undefined && c.sdk === "dev" && c.node === runningMajor;
+  const covered = COMBINATIONS.find(isCovered) && {
+    label: `${process.versions.node}`,
+    by: `${sdkVersion("dev").version}: ${opts.devCoveredBy}`,
+  };
+  const chosen = COMBINATIONS.filter((c) => !isCovered(c))
+    .map((c) => ({ ...c, ...sdkVersion(c.sdk) }))
+    .filter((c) => !opts.only || `Node ${c.node} + ${SDK} ${c.version}`.includes(opts.only));
   const override = opts.sdk;
   const wanted = override
     ? [...new Set(chosen.map((c) => c.node))].map((node) => ({
@@ -494,7 +510,7 @@ async function main(): Promise<void> {
   });
 
   console.log(`\nVersion matrix (unit + integration suites), ${secs(Date.now() - started)} in all:\n`);
-  console.log(table(outcomes));
+  console.log(table(outcomes, covered));
   for (const note of await newer) console.log(`note: ${note}`);
   for (const o of outcomes.filter((x) => x.failures.length > 0)) {
     console.log(`\nFailed on ${o.combo.label} (full output: ${o.log}):`);
