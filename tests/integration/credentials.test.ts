@@ -297,7 +297,10 @@ describe("credentials through the engine path (packed package, SDK mocks, provid
     // The installed registry is loaded by its file path, not the package index, so this process does
     // not load the program's own copy of the SDK.
     const installed = createRequire(path.join(programDir, "program.js"));
-    const dist = path.join(programDir, "node_modules", "pulumi-api-credentials", "dist", "provider");
+    // Real path: Node resolves to one, and the version matrix reaches .tmp through a link.
+    const dist = fs.realpathSync(
+      path.join(programDir, "node_modules", "pulumi-api-credentials", "dist", "provider"),
+    );
     const registry = installed(path.join(dist, "kinds.js")) as { KINDS: typeof KINDS };
     for (const kind of KIND_NAMES) {
       const { module } = KINDS[kind];
