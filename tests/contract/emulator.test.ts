@@ -146,6 +146,32 @@ describe("contract: the emulator's Twilio answers match Twilio's OpenAPI", funct
     });
   });
 
+  describe("no name is one value", function () {
+    // The spec types friendly_name `string | null` and names no empty-string state. A client can
+    // only remove a name by sending it empty (an update without FriendlyName keeps it), so an empty
+    // FriendlyName means "no name", stored as what a create without one answers: null.
+    const ways: Array<{ title: string; create: Record<string, string>; update?: Record<string, string> }> = [
+      { title: "a create without FriendlyName", create: {} },
+      { title: "a create with FriendlyName empty", create: { FriendlyName: "" } },
+      {
+        title: "an update with FriendlyName empty",
+        create: { FriendlyName: "named" },
+        update: { FriendlyName: "" },
+      },
+    ];
+    for (const way of ways) {
+      it(`${way.title} answers and stores friendly_name null`, async function () {
+        const created = await create({ Credentials: CREDENTIALS, ...way.create });
+        const sid = created.data.sid as string;
+        const written = way.update ? await api.post(`${BASE}/${sid}`, form(way.update)) : created;
+        const fetched = await api.get(`${BASE}/${sid}`);
+        expect([written.data.friendly_name, fetched.data.friendly_name]).to.deep.equal([null, null]);
+        expect(emu.twilio.get(sid)?.friendly_name).to.equal(null);
+        expectAllInContract();
+      });
+    }
+  });
+
   describe("the unit tests' hand-written Twilio answers", function () {
     // tests/unit mocks Twilio with these (nock); they must be answers the spec allows.
     const fixtures: Array<[string, string, number, unknown]> = [

@@ -143,6 +143,26 @@ describe("contract: the Twilio provider's requests and the emulator's answers ma
     expect(lists.map((e) => new URLSearchParams(e.query).has("PageToken"))).to.deep.equal([false, true]);
   });
 
+  describe("no name is one value: null as the emulator answers it, and no diff", function () {
+    const ways: Array<{ title: string; declared: Record<string, unknown>; before?: string }> = [
+      { title: "a name never set", declared: { credentials } },
+      { title: "a name declared empty", declared: { credentials, friendlyName: "" } },
+      { title: "a name cleared by an update", declared: { credentials }, before: "to be cleared" },
+    ];
+    for (const way of ways) {
+      it(way.title, async function () {
+        const created = await provider.create(
+          way.before ? { credentials, friendlyName: way.before } : way.declared,
+        );
+        const { id } = created;
+        const outs = way.before ? (await provider.update(id, created.outs, way.declared)).outs : created.outs;
+        const read = await provider.read(id, outs);
+        expect([outs.friendlyName, read.props?.friendlyName]).to.deep.equal([null, null]);
+        expect((await provider.diff(id, read.props!, way.declared)).changes).to.equal(false);
+      });
+    }
+  });
+
   it("together the scenarios use every AWS credential operation", function () {
     expect([...new Set(scenarios.flatMap((s) => s.uses))].sort()).to.deep.equal(
       Object.values(OPERATIONS).sort(),
