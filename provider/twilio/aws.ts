@@ -2,10 +2,9 @@
 import { CheckFailure, FieldTable, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
 import { requestBody, updateRequestBody } from "../core/mapping";
 import { CredentialSpec, keepsStoredSecrets } from "../core/spec";
-import { twilioApi } from "./client";
+import { CREDENTIAL_SID, twilioApi } from "./client";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-const CREDENTIAL_SID = /^CR[0-9a-fA-F]{32}$/;
 
 /** `KEY:SECRET` with both parts non-empty around the first colon. Never quotes the value. */
 function keyPairProblem(value: unknown): string | undefined {
