@@ -163,6 +163,40 @@ describe("contract: the Twilio provider's requests and the emulator's answers ma
     }
   });
 
+  describe("FriendlyName's limit: the provider's check, the spec and the emulator count alike", function () {
+    // The spec states "up to 64 characters" in prose; JSON Schema counts code points, and so do
+    // both sides: an emoji is one character, a combining accent one more.
+    const limit = friendlyNameLimit();
+    const names: Array<[string, string, boolean]> = [
+      [`${limit} ASCII letters`, "x".repeat(limit), true],
+      [`${limit} emoji (${2 * limit} UTF-16 units)`, "🔑".repeat(limit), true],
+      [`${limit / 2} letters with a combining accent`, "e\u0301".repeat(limit / 2), true],
+      [`${limit + 1} ASCII letters`, "x".repeat(limit + 1), false],
+      [`${limit + 1} emoji`, "🔑".repeat(limit + 1), false],
+      [
+        `${limit / 2} letters with a combining accent and one more letter`,
+        "e\u0301".repeat(limit / 2) + "x",
+        false,
+      ],
+    ];
+    for (const [title, friendlyName, accepted] of names) {
+      it(`${title}: ${accepted ? "accepted" : "refused"} by all three`, async function () {
+        const inputs = { credentials, friendlyName };
+        const checked = (await provider.check({}, inputs)).failures ?? [];
+        const created = await provider.create(inputs).then(
+          () => true,
+          (error: Error) => (/HTTP 400/.test(error.message) ? false : Promise.reject(error)),
+        );
+        const [sent] = tap.exchanges;
+        expect({
+          check: checked.length === 0,
+          spec: contract.requestProblems(sent).length === 0,
+          emulator: created,
+        }).to.deep.equal({ check: accepted, spec: accepted, emulator: accepted });
+      });
+    }
+  });
+
   it("together the scenarios use every AWS credential operation", function () {
     expect([...new Set(scenarios.flatMap((s) => s.uses))].sort()).to.deep.equal(
       Object.values(OPERATIONS).sort(),
