@@ -1,9 +1,10 @@
 // Contract, provider side: every request the Twilio provider makes (create, fetch, update, delete,
-// and the lost-create lookup's paged list), driven through the provider object against the
+// the lost-create lookup's paged list, and the generator's list walk), driven through the provider object against the
 // emulator, recorded on the wire by a tap and validated against Twilio's OpenAPI description. The
 // emulator's answers to them are validated too.
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
+import { readTwilio } from "../../generator/read";
 import { providers } from "../../provider";
 import { AWS_ACCESS_KEY_ID, AWS_SECRET, clearStackConfig, setEnv, startNewRun } from "../unit/helpers";
 import { startTap, type Exchange, type Tap } from "./tap";
@@ -16,6 +17,9 @@ const TOKEN = "contract-auth-token-5e1f0a9c";
 const credentials = `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`;
 /** More than one list page of the provider's PageSize (1000), so the lookup follows next_page_url. */
 const CREDENTIALS_BEFORE_LOST_CREATE = 1000;
+/** The generator's walk with `--page-size 50` over this many credentials reads three pages. */
+const GENERATOR_PAGE_SIZE = 50;
+const CREDENTIALS_FOR_GENERATOR = 120;
 
 interface Scenario {
   title: string;
@@ -66,6 +70,21 @@ const scenarios: Scenario[] = [
     async run(emu) {
       const existing = emu.twilio.seed({ Credentials: credentials, FriendlyName: "legacy" });
       await provider.create({ credentials, friendlyName: "adopted", adoptId: existing.sid });
+    },
+  },
+  {
+    title: "the generator's list walk (generate --page-size 50), then the adoption of a listed sid",
+    uses: [OPERATIONS.list, OPERATIONS.fetch],
+    async run(emu) {
+      for (let i = 0; i < CREDENTIALS_FOR_GENERATOR; i++) {
+        emu.twilio.seed({ Credentials: `OTHER${i}:secret-${i}`, FriendlyName: `estate-${i}` });
+      }
+      const read = await readTwilio({ tinesTeams: [], pageSize: GENERATOR_PAGE_SIZE });
+      expect([read.records.length, read.pages]).to.deep.equal([CREDENTIALS_FOR_GENERATOR, 3]);
+      // The generated program adopts each listed sid: its fetch must answer that sid (checkAnswer).
+      const listed = String(read.records[CREDENTIALS_FOR_GENERATOR - 1].sid);
+      const { id } = await provider.create({ credentials, adoptId: listed, friendlyName: "estate-119" });
+      expect(id).to.equal(listed);
     },
   },
   {
@@ -137,7 +156,9 @@ describe("contract: the Twilio provider's requests and the emulator's answers ma
   }
 
   it("the lookup reads the list from its start and then follows next_page_url", async function () {
-    const lost = scenarios.find((s) => s.uses.includes(OPERATIONS.list));
+    const lost = scenarios.find(
+      (s) => s.uses.includes(OPERATIONS.create) && s.uses.includes(OPERATIONS.list),
+    );
     await lost!.run(emu);
     const lists = tap.exchanges.filter((e) => contract.operation(e)?.operationId === OPERATIONS.list);
     expect(lists.map((e) => new URLSearchParams(e.query).has("PageToken"))).to.deep.equal([false, true]);
