@@ -23,6 +23,10 @@ export class TwilioApiError extends Error {
   }
 }
 
+/**
+ * Twilio's OpenAPI description documents no error answer for the Credentials/AWS operations (only
+ * 200/201/204), so this form, from other-endpoints.md, is ours; tests/contract states it.
+ */
 export function twilioErrorResponse(
   status: number,
   code: number,
@@ -60,6 +64,14 @@ export interface TwilioStoreOptions {
   subaccounts: readonly string[];
   baseUrl: () => string;
 }
+
+/**
+ * The stored name. The spec types friendly_name `string | null` and names no empty-string state; a
+ * client can only remove a name by sending it empty (an update without FriendlyName keeps it), so
+ * an empty FriendlyName is "no name", stored as null like a create without one.
+ */
+const storedName = (name: string | undefined): string | null =>
+  name === undefined || name === "" ? null : name;
 
 function checkFriendlyName(name: string): void {
   if (typeof name !== "string")
@@ -139,7 +151,7 @@ export class TwilioStore {
     const rec: TwilioRecord = {
       sid,
       account_sid: owner,
-      friendly_name: friendlyName ?? null,
+      friendly_name: storedName(friendlyName),
       date_created: now,
       date_updated: now,
       url: this.url(sid),
@@ -157,7 +169,7 @@ export class TwilioStore {
     if (friendlyName !== undefined) checkFriendlyName(friendlyName);
     entry.rec = {
       ...entry.rec,
-      friendly_name: friendlyName === undefined ? entry.rec.friendly_name : friendlyName,
+      friendly_name: friendlyName === undefined ? entry.rec.friendly_name : storedName(friendlyName),
       date_updated: twilioDate(),
     };
     this.onChange();
@@ -288,6 +300,8 @@ export function handleTwilio(req: ApiRequest, ctx: TwilioHandlerContext): ApiRes
 
 function listTwilio(req: ApiRequest, ctx: TwilioHandlerContext): ApiResponse {
   const q = req.query;
+  // The spec bounds PageSize to 1..1000 without saying what Twilio does outside: the emulator
+  // clamps to 1000 and takes the default 50 for anything below 1 or not a number.
   const sizeRaw = q.get("PageSize");
   const pageSize =
     sizeRaw !== null && /^\d{1,9}$/.test(sizeRaw) && Number(sizeRaw) >= 1

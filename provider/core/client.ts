@@ -1,7 +1,7 @@
 // The mechanism of a service's credential client: the create / get / update / delete calls on a
 // REST collection, and list records counted once. Each service declares its collection (path, body
 // form, update method) and walks its own list pages (list key, paging) for the lost-create lookup.
-import { ApiError, ApiResponse, HttpClient } from "./http";
+import { ApiError, ApiResponse, HttpClient, safeText } from "./http";
 import { ApiRecord, CredentialApi } from "./spec";
 
 /** A service's credential collection. */
@@ -12,6 +12,12 @@ interface Collection {
   bodyAs: "json" | "form";
   /** The method that updates a credential in place. */
   updateMethod: "PUT" | "POST";
+  /**
+   * Why the answer to a get or update of `id` is not that credential, if it is not: another's record
+   * would be recorded under this resource's id. `secrets`: the connection's and the credential's,
+   * which the reason must not quote (it is redacted again before it is shown).
+   */
+  checkAnswer?(id: string, record: ApiRecord, secrets: readonly string[]): string | undefined;
 }
 
 /** The credential object of an answer. A create answered without one may still have made one. */
@@ -64,6 +70,20 @@ export function collectionCalls(
   const path = (id: string) => `${base}/${encodeURIComponent(id)}`;
   const sent = (body: Record<string, unknown>) =>
     collection.bodyAs === "json" ? { json: body } : { form: form(body) };
+  /** The credential an answer to `method` on `id` holds, if it is that one (see checkAnswer). */
+  const answerFor = (id: string, response: ApiResponse, method: string, secrets: string[]) => {
+    const record = expectRecord(service, response, method, path(id));
+    const all = [...http.settings.secrets, ...secrets];
+    const problem = collection.checkAnswer?.(id, record, all);
+    if (problem === undefined) return record;
+    throw new ApiError(
+      `${service} API ${method} ${path(id)} ${safeText(problem, all)}; the answer was not used`,
+      method,
+      path(id),
+      response.status,
+      false,
+    );
+  };
   return {
     async create(body, secrets) {
       const response = await http.send({
@@ -76,14 +96,15 @@ export function collectionCalls(
       return expectRecord(service, response, "POST", base, true);
     },
 
-    async get(id) {
+    async get(id, secrets = []) {
       const response = await http.send({
         method: "GET",
         path: path(id),
         idempotent: true,
         allowNotFound: true,
+        secrets,
       });
-      return response.status === 404 ? undefined : expectRecord(service, response, "GET", path(id));
+      return response.status === 404 ? undefined : answerFor(id, response, "GET", secrets);
     },
 
     async update(id, body, secrets) {
@@ -97,7 +118,7 @@ export function collectionCalls(
         allowNotFound: true,
       });
       if (response.status === 404) throw goneError(service, updateMethod, path(id));
-      return expectRecord(service, response, updateMethod, path(id));
+      return answerFor(id, response, updateMethod, secrets);
     },
 
     async remove(id) {

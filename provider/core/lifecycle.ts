@@ -127,7 +127,7 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
   try {
     // Claimed before the first await, so two adoptions of one id in parallel cannot both pass.
     claim(requested);
-    const existing = await api.get(requested);
+    const existing = await api.get(requested, secrets);
     if (!existing) {
       throw new Error(
         `adoptId: there is no ${spec.label} with id ${requested} at ${api.where}; nothing was created.`,
@@ -217,9 +217,10 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
       ownership.remember(spec, id);
       const olds = declaredInputs(props);
       const api = spec.connect();
-      const record = await api.get(id);
+      const secrets = secretValues(spec, olds);
+      const record = await api.get(id, secrets);
       if (!record) return {};
-      const outs = outputsFrom(spec, olds, record, stateSecretTest(api, secretValues(spec, olds)));
+      const outs = outputsFrom(spec, olds, record, stateSecretTest(api, secrets));
       const stamp = spec.updatedAtOutput;
       if (stamp && olds[stamp] && outs[stamp] && !sameValue("timestamp", olds[stamp], outs[stamp])) {
         // Changed since our last write: the secrets and write-only fields the service holds may no

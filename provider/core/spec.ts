@@ -20,8 +20,11 @@ export const keepsStoredSecrets = (inputs: Inputs) => given(inputs[ADOPT]);
 /** The calls a service offers for one kind of credential. Bodies are already in API form. */
 export interface CredentialApi {
   create(body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
-  /** Undefined when the credential does not exist (404). */
-  get(id: string): Promise<ApiRecord | undefined>;
+  /**
+   * Undefined when the credential does not exist (404). `secrets`: the credential's, when known, kept
+   * out of any error about the answer.
+   */
+  get(id: string, secrets?: string[]): Promise<ApiRecord | undefined>;
   update(id: string, body: Record<string, unknown>, secrets: string[]): Promise<ApiRecord>;
   /** A credential that is already gone counts as deleted. */
   remove(id: string): Promise<void>;

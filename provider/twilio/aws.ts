@@ -2,10 +2,9 @@
 import { CheckFailure, FieldTable, given, Inputs, isUnknown, maxCharacters, nonEmpty } from "../core/fields";
 import { requestBody, updateRequestBody } from "../core/mapping";
 import { CredentialSpec, keepsStoredSecrets } from "../core/spec";
-import { twilioApi } from "./client";
+import { CREDENTIAL_SID, twilioApi } from "./client";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-const CREDENTIAL_SID = /^CR[0-9a-fA-F]{32}$/;
 
 /** `KEY:SECRET` with both parts non-empty around the first colon. Never quotes the value. */
 function keyPairProblem(value: unknown): string | undefined {
@@ -127,10 +126,13 @@ export const twilioAwsSpec = {
     record.account_sid !== values.accountSid
       ? `belongs to account ${String(record.account_sid)}, not ${String(values.accountSid)}`
       : undefined,
-  // Both spellings of the key pair compare as the one string Twilio stores.
+  // Both spellings of the key pair compare as the one string Twilio stores. No name, an empty one
+  // and null are one value (unset): Twilio types friendly_name `string | null` and may answer an
+  // empty FriendlyName with either.
   normalizeForDiff: (values) => {
-    const { awsAccessKeyId: _id, awsSecretAccessKey: _secret, ...rest } = values;
+    const { awsAccessKeyId: _id, awsSecretAccessKey: _secret, friendlyName, ...rest } = values;
+    const named = friendlyName === "" || friendlyName === null ? rest : { ...rest, friendlyName };
     const credentials = joinedCredentials(values);
-    return credentials === undefined ? rest : { ...rest, credentials };
+    return credentials === undefined ? named : { ...named, credentials };
   },
 } satisfies CredentialSpec;

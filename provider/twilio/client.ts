@@ -3,7 +3,7 @@
 import { collectionCalls, RecordsById } from "../core/client";
 import { httpClient } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { errorBodyMessage, HttpClient } from "../core/http";
+import { errorBodyMessage, HttpClient, safeText } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/spec";
 import { twilioHttpSettings } from "./settings";
 
@@ -82,6 +82,32 @@ export async function listAll(
   return { records: seen.all(), pagesRead: visited.size };
 }
 
+/** A credential sid: `CR` and 32 hex digits. */
+export const CREDENTIAL_SID = /^CR[0-9a-fA-F]{32}$/;
+
+/** Twilio resolves a sid's hex digits in either case: one credential. */
+const sameSid = (a: string, b: string) =>
+  a.slice(0, 2) === b.slice(0, 2) && a.slice(2).toLowerCase() === b.slice(2).toLowerCase();
+
+/**
+ * Why the answer to a fetch or update of `sid` is not that credential, if it is not. The answered sid
+ * is shown only when it is a sid free of every secret (a real auth token is 32 hex digits, so a
+ * hostile server could answer one dressed as a sid).
+ */
+function otherCredential(sid: string, record: ApiRecord, secrets: readonly string[]): string | undefined {
+  const answered = record.sid;
+  if (typeof answered === "string" && sameSid(answered, sid)) return undefined;
+  const shown =
+    answered === undefined || answered === null
+      ? "(no sid)"
+      : typeof answered === "string" &&
+          CREDENTIAL_SID.test(answered) &&
+          safeText(answered, secrets) === answered
+        ? answered
+        : "(not shown: not a credential sid or holds a secret)";
+  return `answered credential ${shown}, not ${sid}`;
+}
+
 /**
  * A friendly name as the lookup compares it. No name and "" are one: unset means "" to the provider
  * (its documented default), and Twilio documents `string | null` without saying which it stores.
@@ -111,7 +137,12 @@ export function twilioApi(): CredentialApi {
 
     siblingKey: twilioSiblingKey,
 
-    ...collectionCalls(http, { path: BASE, bodyAs: "form", updateMethod: "POST" }),
+    ...collectionCalls(http, {
+      path: BASE,
+      bodyAs: "form",
+      updateMethod: "POST",
+      checkAnswer: otherCredential,
+    }),
 
     async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
       const { records } = await listAll(http, secrets);

@@ -356,6 +356,19 @@ describe("diff", () => {
       expectNoChange(await diff(p, CREDENTIAL_SID, olds({ friendlyName: null }), { credentials }));
     });
 
+    // Found by the Twilio contract tests (issue 13): a name declared "" that Twilio answers as null
+    // was a change on every up.
+    it("friendlyName declared empty vs the server's null, empty or absent name is no change", async () => {
+      for (const stored of [{ friendlyName: null }, { friendlyName: "" }, { friendlyName: undefined }]) {
+        const declared = { credentials, friendlyName: "" };
+        expectNoChange(await diff(p, CREDENTIAL_SID, olds(stored), declared));
+      }
+    });
+
+    it("friendlyName declared empty over a set name is an in-place change (it is cleared)", async () => {
+      expectInPlace(await diff(p, CREDENTIAL_SID, olds(), { credentials, friendlyName: "" }));
+    });
+
     it("credentials (a changed secret) replaces", async () => {
       const result = await diff(p, CREDENTIAL_SID, olds(), {
         ...base(),

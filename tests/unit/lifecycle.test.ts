@@ -109,7 +109,10 @@ describe("adopt, read, update, delete", () => {
         });
 
         it("a credential of the wrong kind: an error, and no write", async () => {
-          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, c.mismatchedRecord());
+          // The credential asked for (its own id), of the wrong kind.
+          const ownId = c.service === "Tines" ? { id: c.rawId(c.otherId) } : { sid: c.otherId };
+          const answer = { ...c.mismatchedRecord(), ...ownId };
+          nock(c.origin).get(c.itemPath(c.otherId)).reply(200, answer);
           const error = await rejection(
             c.provider.create({ ...PROVIDER, ...c.mismatchedInputs(), adoptId: c.rawId(c.otherId) }),
           );
