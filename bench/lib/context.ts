@@ -33,6 +33,13 @@ export interface Evidence {
   snapshots: string[];
 }
 
+/** When the emulator logged a request (its answer, or its drop), on this process's performance.now() clock. */
+export interface Arrival {
+  at: number;
+  service: RequestLogEntry["service"];
+  status: number;
+}
+
 /** Every secret the run hands out, with the forms it could leak in. Labels are printed, values never. */
 export class Secrets {
   private readonly needles = new Map<string, string>();
@@ -93,7 +100,14 @@ export class BenchContext {
     /** Our program folder: package.json, node_modules -> the install, generated programs. */
     readonly dir: string,
     readonly emulator: Emulator,
+    /** When each request was logged (performance.now()), since the last takeArrivals(). */
+    private readonly arrivals: Arrival[],
   ) {}
+
+  /** The times requests were logged since the last call (and forgets them). */
+  takeArrivals(): Arrival[] {
+    return this.arrivals.splice(0);
+  }
 
   static async create(options: BenchOptions): Promise<BenchContext> {
     const installed = await installPackedPackage(repoRoot);
@@ -112,8 +126,15 @@ export class BenchContext {
     const secrets = new Secrets();
     const tinesApiKey = secrets.fresh("tines:apiKey", "tines-key");
     const twilioAuthToken = secrets.fresh("twilio:authToken", "twilio-token");
-    const emulator = await startEmulator({ port: 0, seed: options.seed, tinesApiKey, twilioAuthToken });
-    const ctx = new BenchContext(options, installed, dir, emulator);
+    const arrivals: Arrival[] = [];
+    const emulator = await startEmulator({
+      port: 0,
+      seed: options.seed,
+      tinesApiKey,
+      twilioAuthToken,
+      onRequest: (e) => arrivals.push({ at: performance.now(), service: e.service, status: e.status }),
+    });
+    const ctx = new BenchContext(options, installed, dir, emulator, arrivals);
     for (const { needle, label } of secrets.list()) ctx.secrets.add(label, needle);
     const sid = emulator.settings.twilioAccountSid;
     ctx.secrets.add("twilio basic auth", Buffer.from(`${sid}:${twilioAuthToken}`).toString("base64"));

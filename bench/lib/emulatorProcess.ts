@@ -3,7 +3,33 @@
 // Parent side: `startEmulatorProcess()`. Child side: this same file run with `--child` (options in the
 // environment, so secrets never show in a process list), answering "log", "faults" and "stop" over IPC.
 import { fork } from "child_process";
-import type { FaultRule, RequestLogEntry } from "../../emulator";
+import type {
+  Emulator,
+  FaultRule,
+  RateLimits,
+  RequestLogEntry,
+  TinesRecord,
+  TwilioRecord,
+} from "../../emulator";
+import type { EstateOptions } from "../../tests/integration/estate";
+
+/** When the emulator logged a request, in ms since the epoch (performance.timeOrigin + now): any process can compare it. */
+export interface RemoteArrival {
+  at: number;
+  service: RequestLogEntry["service"];
+  status: number;
+}
+
+/** What the parent may ask of the child beyond the log and faults (the throughput part's needs). */
+interface Calls {
+  setRateLimits: [RateLimits, void];
+  reset: [undefined, void];
+  records: [undefined, { tines: TinesRecord[]; twilio: TwilioRecord[] }];
+  seedEstate: [EstateOptions, void];
+  takeArrivals: [undefined, RemoteArrival[]];
+  settings: [undefined, Emulator["settings"]];
+}
+type CallName = keyof Calls;
 
 export interface EmulatorProcess {
   url: string;
@@ -13,6 +39,8 @@ export interface EmulatorProcess {
   takeLog(): Promise<RequestLogEntry[]>;
   /** Replaces the emulator's fault rules with these (none: no faults). */
   setFaults(rules: FaultRule[]): Promise<void>;
+  /** Runs one of the emulator's own operations in the child (see Calls). */
+  call<Name extends CallName>(name: Name, arg?: Calls[Name][0]): Promise<Calls[Name][1]>;
   stop(): Promise<void>;
 }
 
@@ -20,12 +48,14 @@ type Reply =
   | { t: "url"; url: string }
   | { t: "log"; log: RequestLogEntry[] }
   | { t: "faults" }
+  | { t: "called"; result: unknown }
   | { t: "error"; error: string };
 
 export function startEmulatorProcess(options: {
   seed: number;
   tinesApiKey: string;
   twilioAuthToken: string;
+  rateLimits?: RateLimits;
 }): Promise<EmulatorProcess> {
   const child = fork(__filename, ["--child"], {
     env: { ...process.env, BENCH_EMULATOR_OPTIONS: JSON.stringify({ port: 0, ...options }) },
@@ -58,6 +88,12 @@ export function startEmulatorProcess(options: {
         child.send({ t: "faults", rules });
         await reply;
       },
+      async call<Name extends CallName>(name: Name, arg?: Calls[Name][0]) {
+        const reply = next();
+        child.send({ t: "call", name, arg });
+        const m = await reply;
+        return (m.t === "called" ? m.result : undefined) as Calls[Name][1];
+      },
       async stop() {
         if (child.exitCode !== null) return;
         const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -70,9 +106,29 @@ export function startEmulatorProcess(options: {
 
 async function childMain(): Promise<void> {
   const { startEmulator } = await import("../../emulator");
-  const emulator = await startEmulator(JSON.parse(process.env.BENCH_EMULATOR_OPTIONS ?? "{}"));
-  process.on("message", async (m: { t: string; rules?: FaultRule[] }) => {
-    if (m.t === "faults") {
+  const { seedEstate } = await import("../../tests/integration/estate");
+  const arrivals: RemoteArrival[] = [];
+  const emulator = await startEmulator({
+    ...JSON.parse(process.env.BENCH_EMULATOR_OPTIONS ?? "{}"),
+    onRequest: (e: RequestLogEntry) =>
+      arrivals.push({ at: performance.timeOrigin + performance.now(), service: e.service, status: e.status }),
+  });
+  const calls: { [Name in CallName]: (arg: Calls[Name][0]) => Calls[Name][1] } = {
+    setRateLimits: (limits) => emulator.setRateLimits(limits),
+    reset: () => emulator.reset(),
+    records: () => ({ tines: emulator.tines.list(), twilio: emulator.twilio.list() }),
+    seedEstate: (options) => void seedEstate(emulator, options),
+    takeArrivals: () => arrivals.splice(0),
+    settings: () => emulator.settings,
+  };
+  process.on("message", async (m: { t: string; rules?: FaultRule[]; name?: CallName; arg?: never }) => {
+    if (m.t === "call") {
+      try {
+        process.send!({ t: "called", result: calls[m.name!](m.arg as never) });
+      } catch (e) {
+        process.send!({ t: "error", error: String(e) });
+      }
+    } else if (m.t === "faults") {
       emulator.clearFaults();
       for (const rule of m.rules ?? []) emulator.injectFault(rule);
       process.send!({ t: "faults" });

@@ -5,6 +5,7 @@
 // hook) when it sets any of them, else whole from the environment. Mixing places per setting let a
 // key left in the environment (e.g. by a service's CLI) silently outrank the stack's own account.
 import { HttpClient, HttpSettings, isLoopbackHost } from "./http";
+import type { RateLimitSetting } from "./rateLimit";
 
 /** What the dynamic provider host passes to `configure`: `config.get("<service>:<setting>")`. */
 export interface ConfigureRequest {
@@ -19,6 +20,8 @@ interface WholeNumber {
   whenUnset: number;
   /** For the message: "milliseconds". */
   unit: string;
+  /** What 0 means, when it is special (for the message): "no limit". */
+  zero?: string;
 }
 
 /** One setting: where it is read, and what a value must be. */
@@ -56,6 +59,25 @@ export const TIMEOUT_MS_SETTING = {
 export const MAX_RETRIES_SETTING = {
   wholeNumber: { ...MAX_RETRIES_RANGE, whenUnset: DEFAULT_MAX_RETRIES, unit: "retries" },
 } as const satisfies Partial<Setting>;
+
+/** Rate limits (see rateLimit.ts); 0 turns the limit off. */
+export const REQUESTS_PER_MINUTE_RANGE = { min: 0, max: 1_000_000 } as const;
+export const MAX_CONCURRENT_REQUESTS_RANGE = { min: 0, max: 1_000 } as const;
+/** A service's limit of requests started per minute, by default `whenUnset` (its documented limit). */
+export const requestsPerMinuteSetting = (whenUnset: number) =>
+  ({
+    wholeNumber: { ...REQUESTS_PER_MINUTE_RANGE, whenUnset, unit: "requests per minute", zero: "no limit" },
+  }) satisfies Partial<Setting>;
+/** A service's limit of requests in flight at once, by default `whenUnset`. */
+export const maxConcurrentRequestsSetting = (whenUnset: number) =>
+  ({
+    wholeNumber: {
+      ...MAX_CONCURRENT_REQUESTS_RANGE,
+      whenUnset,
+      unit: "requests in flight",
+      zero: "no limit",
+    },
+  }) satisfies Partial<Setting>;
 
 type Source = "stack config" | "environment";
 
@@ -147,7 +169,7 @@ class Resolved<Name extends string> {
     if (!(parsed >= bounds.min && parsed <= bounds.max)) {
       throw new Error(
         `${this.label(name)} must be a whole number of ${bounds.unit} from ${bounds.min} to ${bounds.max} ` +
-          `(default ${bounds.whenUnset}).`,
+          `(${bounds.zero ? `0: ${bounds.zero}; ` : ""}default ${bounds.whenUnset}).`,
       );
     }
     return parsed;
@@ -162,6 +184,8 @@ interface ServiceSettings<Name extends string, Group extends string> {
   single(name: Name): Resolved<Name>;
   /** The HTTP client's deadline and retries: each setting is meaningful on its own. */
   tuning(timeoutMs: Name, maxRetries: Name): Pick<HttpSettings, "timeoutMs" | "maxRetries">;
+  /** A rate limit setting as the limiter takes it: its value (0: off) and both of its names. */
+  rateLimit(name: Name): RateLimitSetting;
 }
 
 /**
@@ -180,6 +204,10 @@ export function serviceSettings<Name extends string, Group extends string>(decla
     tuning: (timeoutMs, maxRetries) => ({
       timeoutMs: single(timeoutMs).wholeNumber(timeoutMs),
       maxRetries: single(maxRetries).wholeNumber(maxRetries),
+    }),
+    rateLimit: (name) => ({
+      value: single(name).wholeNumber(name),
+      setting: `${settings[name].config} / ${settings[name].env}`,
     }),
   };
 }

@@ -4,10 +4,12 @@
 // may have reached the server, and errors that name method, path, status and the API's own message
 // with every known secret (in every spelling) redacted.
 import axios, { AxiosInstance } from "axios";
+import { createHash } from "crypto";
 import * as http from "http";
 import * as https from "https";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
+import { limitsAnything, Permit, QueueWaitError, RateLimitSettings, sharedRateLimiter } from "./rateLimit";
 
 /**
  * Reads a service's own message out of an error answer's body. Not cut nor redacted here: the
@@ -27,6 +29,8 @@ export interface HttpSettings {
   secrets: string[];
   /** The service's error-body parser; by default the common forms (errorBodyMessage). */
   parseErrorBody?: ErrorBodyParser;
+  /** Bounds shared by every request with these headers to this service (see rateLimit.ts); none: off. */
+  rateLimit?: RateLimitSettings;
 }
 
 export interface ApiRequest {
@@ -297,9 +301,16 @@ export class HttpClient {
   private readonly proxied = new Map<string, Route>();
   /** Server clock minus ours, from the last Date header; it reads a little low (truncation, latency). */
   private clockOffsetMs: number | undefined;
+  /** The rate limiter shared by every client of this service and credential in the process, if any. */
+  private readonly limiterKey: string | undefined;
 
   constructor(readonly settings: HttpSettings) {
     this.target = new URL(settings.baseUrl);
+    if (limitsAnything(settings.rateLimit)) {
+      // The credential is in the headers; the key holds only a hash of them.
+      const credential = createHash("sha256").update(JSON.stringify(settings.headers)).digest("hex");
+      this.limiterKey = `${settings.service}\n${this.target.origin}\n${credential}`;
+    }
     this.direct = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.axios = axios.create({
       baseURL: settings.baseUrl,
@@ -372,6 +383,9 @@ export class HttpClient {
       );
     }
     const started = performance.now();
+    // The longest this request may take (see MAX_REQUEST_WAIT_MS): an attempt is sent only if its whole
+    // timeoutMs still fits, so a queued one must be sent by then.
+    const sendBy = started + Math.max(this.settings.timeoutMs, MAX_REQUEST_WAIT_MS) - this.settings.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       /** Why no further attempt is made after waiting `waitMs`, or undefined to make it. */
       const stopBefore = (waitMs: number, why: string): string | undefined => {
@@ -386,6 +400,7 @@ export class HttpClient {
           `could not end within the limit of ${MAX_REQUEST_WAIT_MS / 1000} s for one request`
         );
       };
+      const permit = await this.turn(request, shownPath, sendBy, attempt);
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), this.settings.timeoutMs);
       let response: { status: number; data: unknown; headers: Record<string, unknown> };
@@ -412,6 +427,7 @@ export class HttpClient {
           signal: deadline.signal,
         });
       } catch (error) {
+        permit?.done({});
         const timedOut = deadline.signal.aborted;
         const notSent = !timedOut && neverSent(error);
         if (notSent || request.idempotent) {
@@ -428,6 +444,7 @@ export class HttpClient {
         clearTimeout(timer);
       }
       const { status } = response;
+      permit?.done({ status, retryAfterMs: parseRetryAfter(response.headers["retry-after"]) });
       const serverDate = Date.parse(String(response.headers["date"] ?? ""));
       if (!Number.isNaN(serverDate)) this.clockOffsetMs = serverDate - Date.now();
       if (status >= 200 && status < 300) return { status, data: response.data };
@@ -459,6 +476,39 @@ export class HttpClient {
         status,
         uncertain,
         uncertain && status !== 500,
+      );
+    }
+  }
+
+  /**
+   * Waits for this attempt's turn with the service's rate limiter, if there is one. A request that
+   * cannot be sent by `sendBy` is refused without being sent (never a create in doubt); a retry goes
+   * ahead of requests not yet sent.
+   */
+  private async turn(
+    request: ApiRequest,
+    shownPath: () => string,
+    sendBy: number,
+    attempt: number,
+  ): Promise<Permit | undefined> {
+    const { rateLimit, service } = this.settings;
+    if (this.limiterKey === undefined || !rateLimit) return undefined;
+    const limiter = sharedRateLimiter(this.limiterKey, `${service} API at ${this.target.origin}`, rateLimit);
+    try {
+      return await limiter.acquire(sendBy, attempt > 0);
+    } catch (error) {
+      if (!(error instanceof QueueWaitError)) throw error;
+      const path = shownPath();
+      const after = attempt > 0 ? ` again after ${attempt} attempt${attempt === 1 ? "" : "s"}` : "";
+      throw new ApiError(
+        `${this.settings.service} API ${request.method} ${path} was not sent${after}: ${error.reason}, it could ` +
+          `not end within the limit of ${MAX_REQUEST_WAIT_MS / 1000} s for one request (MAX_REQUEST_WAIT_MS) ` +
+          `with its timeoutMs of ${this.settings.timeoutMs / 1000} s. Run fewer operations at once ` +
+          `(pulumi up --parallel) or, if the service allows more, raise the limit.`,
+        request.method,
+        path,
+        undefined,
+        false,
       );
     }
   }

@@ -1,7 +1,16 @@
 // Tines connection settings, named as in Tines' own Terraform provider so existing environments
-// work unchanged: the tenant and API key, and the HTTP client's timeout and retries.
-import { MAX_RETRIES_SETTING, origin, serviceSettings, TIMEOUT_MS_SETTING } from "../core/config";
+// work unchanged: the tenant and API key, the HTTP client's timeout and retries, and the rate limit.
+import {
+  MAX_RETRIES_SETTING,
+  origin,
+  requestsPerMinuteSetting,
+  serviceSettings,
+  TIMEOUT_MS_SETTING,
+} from "../core/config";
 import { HttpSettings } from "../core/http";
+
+/** Tines documents about 5,000 requests per minute per IP and API key. */
+export const DEFAULT_TINES_REQUESTS_PER_MINUTE = 5_000;
 
 const settings = serviceSettings({
   settings: {
@@ -9,6 +18,11 @@ const settings = serviceSettings({
     apiKey: { config: "tines:apiKey", env: "TINES_API_KEY", secret: true },
     timeoutMs: { config: "tines:timeoutMs", env: "TINES_TIMEOUT_MS", ...TIMEOUT_MS_SETTING },
     maxRetries: { config: "tines:maxRetries", env: "TINES_MAX_RETRIES", ...MAX_RETRIES_SETTING },
+    requestsPerMinute: {
+      config: "tines:requestsPerMinute",
+      env: "TINES_REQUESTS_PER_MINUTE",
+      ...requestsPerMinuteSetting(DEFAULT_TINES_REQUESTS_PER_MINUTE),
+    },
   },
   groups: {
     credentials: { title: "Tines credentials", members: ["apiKey"] },
@@ -26,5 +40,6 @@ export function tinesHttpSettings(): HttpSettings {
     headers: { Authorization: `Bearer ${apiKey}` },
     ...settings.tuning("timeoutMs", "maxRetries"),
     secrets: [apiKey],
+    rateLimit: { requestsPerMinute: settings.rateLimit("requestsPerMinute") },
   };
 }

@@ -1,7 +1,13 @@
 // Twilio connection settings, named as in Twilio's own Terraform provider so existing environments
 // (and the Twilio CLI's) work unchanged: the account or API key credentials, the host (an explicit
-// accounts URL, or a region and edge), and the HTTP client's timeout and retries.
-import { MAX_RETRIES_SETTING, origin, serviceSettings, TIMEOUT_MS_SETTING } from "../core/config";
+// accounts URL, or a region and edge), the HTTP client's timeout and retries, and the rate limit.
+import {
+  maxConcurrentRequestsSetting,
+  MAX_RETRIES_SETTING,
+  origin,
+  serviceSettings,
+  TIMEOUT_MS_SETTING,
+} from "../core/config";
 import { HttpSettings } from "../core/http";
 
 /** One DNS label of Twilio's regional host name (`ie1`, `dublin`), so nothing else can reach it. */
@@ -14,6 +20,12 @@ function hostLabelProblem(value: string): string | undefined {
     : `must be lowercase letters, digits and single dashes (at most ${HOST_LABEL_MAX} characters), like ie1 or dublin.`;
 }
 
+/**
+ * Twilio answers 20429 when an account has too many requests in flight, without documenting how many;
+ * accounts commonly get 100, shared by everything else that uses the account.
+ */
+export const DEFAULT_TWILIO_MAX_CONCURRENT_REQUESTS = 10;
+
 const settings = serviceSettings({
   settings: {
     accountSid: { config: "twilio:accountSid", env: "TWILIO_ACCOUNT_SID" },
@@ -25,6 +37,11 @@ const settings = serviceSettings({
     accountsUrl: { config: "twilio:accountsUrl", env: "TWILIO_ACCOUNTS_URL" },
     timeoutMs: { config: "twilio:timeoutMs", env: "TWILIO_TIMEOUT_MS", ...TIMEOUT_MS_SETTING },
     maxRetries: { config: "twilio:maxRetries", env: "TWILIO_MAX_RETRIES", ...MAX_RETRIES_SETTING },
+    maxConcurrentRequests: {
+      config: "twilio:maxConcurrentRequests",
+      env: "TWILIO_MAX_CONCURRENT_REQUESTS",
+      ...maxConcurrentRequestsSetting(DEFAULT_TWILIO_MAX_CONCURRENT_REQUESTS),
+    },
   },
   groups: {
     credentials: { title: "Twilio credentials", members: ["accountSid", "authToken", "apiKey", "apiSecret"] },
@@ -71,5 +88,6 @@ export function twilioHttpSettings(): HttpSettings {
     headers: { Authorization: `Basic ${basic}` },
     ...settings.tuning("timeoutMs", "maxRetries"),
     secrets: [password, basic],
+    rateLimit: { maxConcurrentRequests: settings.rateLimit("maxConcurrentRequests") },
   };
 }

@@ -87,7 +87,10 @@ const provider = {
     for (const k of KEYS) if (news[k] !== undefined) outs[k] = news[k];
     return { outs: Object.assign(outs, { computed: "computed-" + news.value, token: olds.token, greeting: olds.greeting }) };
   },
-  async delete(id) {
+  async delete(id, props) {
+    track(1);
+    await sleep(props.delayMs || 0);
+    track(-1);
     const db = load();
     delete db.items[id];
     db.calls.push("delete " + id);
@@ -395,5 +398,42 @@ describe("engine-path harness (self-test with a fixture provider)", function () 
     expect(backend().items).to.deep.equal({});
     const snapshot = engine.stateSnapshot().deployment as { resources: unknown[] };
     expect(snapshot.resources).to.have.length(1); // the stack
+  });
+
+  it("parallelDeletes: destroy deletes at once, each dependent before what it depends on", async () => {
+    const parallel = await EngineHarness.start({
+      programDir: dir,
+      config: { "fixture:greeting": "hello" },
+      parallel: 4,
+      parallelDeletes: true,
+    });
+    try {
+      // p2 depends on p1 and takes longer to delete: p1 must still wait for it.
+      writeSpec([
+        { name: "p1", value: "v1" },
+        { name: "p2", from: "p1", delayMs: 300 },
+        { name: "p3", value: "v3", delayMs: 300 },
+        { name: "p4", value: "v4", delayMs: 300 },
+      ]);
+      const created = await parallel.up("program.js");
+      expect(created.errors).to.deep.equal([]);
+      const [p1, p2, p3, p4] = ["p1", "p2", "p3", "p4"].map(
+        (n) => parallel.state.get(parallel.urn(TYPE, n))!.id,
+      );
+      fs.writeFileSync(
+        path.join(dir, "backend.json"),
+        JSON.stringify({ ...backend(), calls: [], maxActive: 0 }),
+      );
+      const r = await parallel.destroy();
+      expect(r.errors).to.deep.equal([]);
+      const { calls, maxActive } = backend();
+      expect([...calls].sort()).to.deep.equal([p1, p2, p3, p4].map((i) => `delete ${i}`).sort());
+      // p1 takes no time to delete, p2 300 ms: p1 is done after p2 only because it waited for it.
+      expect(calls.indexOf(`delete ${p1}`)).to.be.above(calls.indexOf(`delete ${p2}`));
+      expect(maxActive).to.be.at.least(2, "deletes overlapped");
+      expect(parallel.state.size).to.equal(0);
+    } finally {
+      await parallel.stop();
+    }
   });
 });

@@ -1,12 +1,14 @@
 // Shared fixtures for the unit suite: connection settings in the environment, nock hygiene,
 // generated PEM keys, documented API responses, and one "case" per kind of the registry (from its
 // samples in ../kinds.ts) so that every lifecycle scenario runs against every credential.
+import FakeTimers from "@sinonjs/fake-timers";
 import { expect } from "chai";
 import nock from "nock";
 import { providers } from "../../provider";
 import type { CredentialProvider } from "../../provider";
 import { secretTexts } from "../../provider/core/fields";
 import { Ownership, ownership } from "../../provider/core/ownership";
+import { forgetRateLimiters } from "../../provider/core/rateLimit";
 import { KIND_NAMES, KindName, KINDS, Service, serviceOf, specOf } from "../../provider/kinds";
 import { sampleOf } from "../kinds";
 import { inspect } from "util";
@@ -27,6 +29,7 @@ export const PROVIDER_ENV = [
   "TINES_API_KEY",
   "TINES_TIMEOUT_MS",
   "TINES_MAX_RETRIES",
+  "TINES_REQUESTS_PER_MINUTE",
   "TWILIO_ACCOUNT_SID",
   "TWILIO_AUTH_TOKEN",
   "TWILIO_API_KEY",
@@ -36,6 +39,7 @@ export const PROVIDER_ENV = [
   "TWILIO_ACCOUNTS_URL",
   "TWILIO_TIMEOUT_MS",
   "TWILIO_MAX_RETRIES",
+  "TWILIO_MAX_CONCURRENT_REQUESTS",
 ] as const;
 
 export type Env = Partial<Record<(typeof PROVIDER_ENV)[number], string>>;
@@ -60,6 +64,7 @@ export const DEFAULT_ENV: Env = {
  */
 export function startNewRun(): void {
   Object.assign(ownership, new Ownership());
+  forgetRateLimiters();
 }
 
 /** Forgets any stack config a test handed to `configure` (it is shared by every provider). */
@@ -413,3 +418,11 @@ export function expectNoSecrets(text: string, secrets: string[]): void {
 
 /** Everything about an error that could be shown or logged: message, stack, cause chain, properties. */
 export const everything = (error: unknown) => inspect(error, { depth: 20, showHidden: true });
+
+/** Fake setTimeout, Date and performance.now (for tests about time); promises and I/O run as usual. */
+export function fakeClock(): FakeTimers.Clock {
+  return FakeTimers.install({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"],
+    shouldClearNativeTimers: true,
+  });
+}

@@ -51,6 +51,11 @@ export interface EngineOptions {
   parallel?: number;
   /** Keep going after a failed step, like `pulumi up --continue-on-error` (deletes still skipped). */
   continueOnError?: boolean;
+  /**
+   * Delete up to `parallel` resources at once, each after the resources that depend on it or are its
+   * children, as `pulumi destroy` does. Off by default: one at a time in reverse creation order.
+   */
+  parallelDeletes?: boolean;
   /** Kill the program after this long (default 120 000 ms). */
   upTimeoutMs?: number;
   host?: ProviderHostOptions;
@@ -679,18 +684,65 @@ export class EngineHarness {
   }
 
   private async deleteAll(resources: ResourceState[], steps: Step[], errors: string[], pending: boolean) {
+    if (this.options.parallelDeletes) return this.deleteInParallel(resources, steps, errors, pending);
     for (const r of resources) {
       if (errors.length && !this.options.continueOnError) return;
-      try {
-        if (r.protect) throw new Error(`unable to delete protected resource '${r.urn}'`);
-        if (!r.retainOnDelete) await this.host.delete(r.id, r.urn, r.outputs, r.inputs);
-        if (pending) this.pendingDeletes.splice(this.pendingDeletes.indexOf(r), 1);
-        else this.state.delete(r.urn);
-        steps.push({ urn: r.urn, op: "delete", id: r.id });
-      } catch (e) {
-        steps.push({ urn: r.urn, op: "delete", id: r.id, error: message(e) });
-        errors.push(`${r.urn}: ${message(e)}`);
-      }
+      await this.deleteOne(r, steps, errors, pending);
+    }
+  }
+
+  /** Deletes each resource once every resource among them that depends on it (or is its child) is gone. */
+  private async deleteInParallel(
+    resources: ResourceState[],
+    steps: Step[],
+    errors: string[],
+    pending: boolean,
+  ) {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    /** What must be gone before r is deleted: r's dependencies and its parent go after r. */
+    const before = (r: ResourceState) =>
+      uniq([...r.dependencies, r.parent]).flatMap((urn) => (urn !== r.urn && byUrn.get(urn)) || []);
+    const waitingFor = new Map<ResourceState, number>(resources.map((r) => [r, 0]));
+    for (const r of resources)
+      for (const target of before(r)) waitingFor.set(target, waitingFor.get(target)! + 1);
+    const sem = new Semaphore(this.parallel);
+    const running = new Set<Promise<void>>();
+    const start = (r: ResourceState) => {
+      const run = sem
+        .run(async () => {
+          if (errors.length && !this.options.continueOnError) return;
+          // A resource whose dependent could not be deleted stays, as in `pulumi destroy`.
+          if (!(await this.deleteOne(r, steps, errors, pending))) return;
+          for (const target of before(r)) {
+            waitingFor.set(target, waitingFor.get(target)! - 1);
+            if (waitingFor.get(target) === 0) start(target);
+          }
+        })
+        .finally(() => running.delete(run));
+      running.add(run);
+    };
+    for (const r of resources) if (waitingFor.get(r) === 0) start(r);
+    while (running.size > 0) await Promise.all([...running]);
+  }
+
+  /** Deletes one resource; false when that failed (the error is recorded). */
+  private async deleteOne(
+    r: ResourceState,
+    steps: Step[],
+    errors: string[],
+    pending: boolean,
+  ): Promise<boolean> {
+    try {
+      if (r.protect) throw new Error(`unable to delete protected resource '${r.urn}'`);
+      if (!r.retainOnDelete) await this.host.delete(r.id, r.urn, r.outputs, r.inputs);
+      if (pending) this.pendingDeletes.splice(this.pendingDeletes.indexOf(r), 1);
+      else this.state.delete(r.urn);
+      steps.push({ urn: r.urn, op: "delete", id: r.id });
+      return true;
+    } catch (e) {
+      steps.push({ urn: r.urn, op: "delete", id: r.id, error: message(e) });
+      errors.push(`${r.urn}: ${message(e)}`);
+      return false;
     }
   }
 }
