@@ -75,13 +75,27 @@ function headline(resource: PlannedResource, quote: (text: string) => string): s
   return `${resource.title}${name}, ${resource.context}`;
 }
 
-/** The TypeScript type a config object of a field's kind is read as. */
-const OBJECT_TYPES: Partial<Record<Field["kind"], string>> = {
+/** The TypeScript type a config value of a field's kind is read as. */
+const CONFIG_TYPES: Record<Field["kind"], string> = {
+  string: "string",
+  timestamp: "string",
+  id: "number",
+  seconds: "number",
+  boolean: "boolean",
   object: "Record<string, unknown>",
   objectList: "Record<string, unknown>[]",
   stringList: "string[]",
   idList: "number[]",
 };
+
+/** A field's config type; a list of objects with an item table spells out its items (the Args demand them). */
+function configType(field: Field): string {
+  if (field.kind !== "objectList" || !field.items) return CONFIG_TYPES[field.kind];
+  const members = Object.entries(field.items).map(
+    ([name, item]) => `${name}${item.required ? "" : "?"}: ${configType(item)}`,
+  );
+  return `{ ${members.join("; ")} }[]`;
+}
 
 /**
  * The Config call that reads an input in the type its field takes: `config.requireSecret("k")`,
@@ -106,7 +120,7 @@ function configCall(resource: PlannedResource, input: PlannedConfigInput): strin
     case "seconds":
       return `${call}Number(${key})`;
     default:
-      return `${call}Object<${OBJECT_TYPES[field.kind] ?? "unknown"}>(${key})`;
+      return `${call}Object<${configType(field)}>(${key})`;
   }
 }
 

@@ -19,6 +19,7 @@ import tinesJwtProvider = require("./providers/tinesJwt");
 import tinesOauthProvider = require("./providers/tinesOauth");
 import tinesMtlsProvider = require("./providers/tinesMtls");
 import tinesMultiRequestProvider = require("./providers/tinesMultiRequest");
+import tinesHttpRequestProvider = require("./providers/tinesHttpRequest");
 import tinesTextProvider = require("./providers/tinesText");
 import twilioAwsProvider = require("./providers/twilioAws");
 import { tinesAwsSpec } from "./tines/aws";
@@ -26,6 +27,7 @@ import { tinesJwtSpec } from "./tines/jwt";
 import { tinesOauthSpec } from "./tines/oauth";
 import { tinesMtlsSpec } from "./tines/mtls";
 import { tinesMultiRequestSpec } from "./tines/multiRequest";
+import { tinesHttpRequestSpec } from "./tines/httpRequest";
 import { tinesTextSpec } from "./tines/text";
 import { twilioAwsSpec } from "./twilio/aws";
 
@@ -94,6 +96,13 @@ export const KINDS = {
     module: "tinesMultiRequest",
     className: "TinesMultiRequestCredential",
     token: "tines:MultiRequestCredential",
+  },
+  tinesHttpRequestCredential: {
+    spec: tinesHttpRequestSpec,
+    provider: tinesHttpRequestProvider,
+    module: "tinesHttpRequest",
+    className: "TinesHttpRequestCredential",
+    token: "tines:HttpRequestCredential",
   },
   twilioAwsCredential: {
     spec: twilioAwsSpec,

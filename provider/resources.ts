@@ -598,6 +598,80 @@ export class TinesMultiRequestCredential extends TinesCredentialBase {
   }
 }
 
+export interface TinesHttpRequestCredentialArgs extends TinesCredentialArgs {
+  /**
+   * The options of the request that fetches the token, as in an HTTP Request action (`url`, `method`,
+   * `content_type`, `headers`, `payload`, ...), given as an object and sent as one (the oldest API revision
+   * took a JSON-encoded string; the current one takes an object). `<<secret>>` in them stands for
+   * `httpRequestSecret` and is sent as written. Kept in state in plain text: put secret values in
+   * `httpRequestSecret`, not here. Write-only: no answer carries it, so state keeps the declared value.
+   */
+  httpRequestOptions: In<Record<string, In<unknown>>>;
+  /**
+   * Where the token is in the request's answer, as a formula path such as `=response.body.token`. Write-only:
+   * no answer carries it, so state keeps the declared value.
+   */
+  httpRequestLocationOfToken: In<string>;
+  /**
+   * A secret stored with the credential, which the options refer to as `<<secret>>`. Removing it replaces the
+   * credential: Tines documents no way to clear a stored secret. Secret: kept in state only encrypted, never
+   * read back from the service.
+   */
+  httpRequestSecret?: In<string>;
+  /**
+   * How long Tines reuses a fetched token, in seconds (at least 1); unset, no reuse limit is set. An update
+   * always sends it, or null when unset, since Tines sets it to null when a PUT leaves it out. Write-only: no
+   * answer carries it, so state keeps the declared value. Default: `null`.
+   */
+  httpRequestTtl?: In<number>;
+  /**
+   * The content type of the request payload, as the create page calls it (how it relates to the options'
+   * `content_type` is not documented). Write-only: no answer carries it, so state keeps the declared value.
+   */
+  contentType?: In<string>;
+}
+
+export class TinesHttpRequestCredential extends TinesCredentialBase {
+  /**
+   * The options of the request that fetches the token, as in an HTTP Request action (`url`, `method`,
+   * `content_type`, `headers`, `payload`, ...), given as an object and sent as one (the oldest API revision
+   * took a JSON-encoded string; the current one takes an object). `<<secret>>` in them stands for
+   * `httpRequestSecret` and is sent as written. Kept in state in plain text: put secret values in
+   * `httpRequestSecret`, not here. Write-only: no answer carries it, so state keeps the declared value.
+   */
+  declare readonly httpRequestOptions: Out<Record<string, unknown>>;
+  /**
+   * Where the token is in the request's answer, as a formula path such as `=response.body.token`. Write-only:
+   * no answer carries it, so state keeps the declared value.
+   */
+  declare readonly httpRequestLocationOfToken: Out<string>;
+  /**
+   * A secret stored with the credential, which the options refer to as `<<secret>>`. Removing it replaces the
+   * credential: Tines documents no way to clear a stored secret. Secret: kept in state only encrypted, never
+   * read back from the service.
+   */
+  declare readonly httpRequestSecret: Out<string | undefined>;
+  /**
+   * How long Tines reuses a fetched token, in seconds (at least 1); unset, no reuse limit is set. An update
+   * always sends it, or null when unset, since Tines sets it to null when a PUT leaves it out. Write-only: no
+   * answer carries it, so state keeps the declared value. Default: `null`.
+   */
+  declare readonly httpRequestTtl: Out<number | null>;
+  /**
+   * The content type of the request payload, as the create page calls it (how it relates to the options'
+   * `content_type` is not documented). Write-only: no answer carries it, so state keeps the declared value.
+   */
+  declare readonly contentType: Out<string | undefined>;
+
+  constructor(
+    name: string,
+    args: ArgsKeeping<TinesHttpRequestCredentialArgs, "tinesHttpRequestCredential">,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(KINDS.tinesHttpRequestCredential, name, args, opts);
+  }
+}
+
 /** Each kind's class, for the checks below (the registry cannot hold the classes: they import it). */
 interface Classes {
   tinesTextCredential: typeof TinesTextCredential;
@@ -607,6 +681,7 @@ interface Classes {
   tinesOauthCredential: typeof TinesOauthCredential;
   tinesMtlsCredential: typeof TinesMtlsCredential;
   tinesMultiRequestCredential: typeof TinesMultiRequestCredential;
+  tinesHttpRequestCredential: typeof TinesHttpRequestCredential;
 }
 
 /** Each kind's Args interface (the constructors also take it with adoptId and kept fields left out). */
@@ -618,6 +693,7 @@ interface ArgsByKind {
   tinesOauthCredential: TinesOauthCredentialArgs;
   tinesMtlsCredential: TinesMtlsCredentialArgs;
   tinesMultiRequestCredential: TinesMultiRequestCredentialArgs;
+  tinesHttpRequestCredential: TinesHttpRequestCredentialArgs;
 }
 
 type ArgsOf<K extends KindName> = ArgsByKind[K];

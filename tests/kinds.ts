@@ -37,6 +37,16 @@ export const MULTI_REQUESTS = (first = MULTI_SECRET_1, second = MULTI_SECRET_2) 
     httpRequestSecret: second,
   },
 ];
+/** The HTTP-request sample's secret, and options that refer to it as Tines does: `<<secret>>`, sent as written. */
+export const HTTP_REQUEST_SECRET = "http-request-secret-Vv8Ww9Xx";
+export const HTTP_REQUEST_OPTIONS = (url = "https://vault.example.com/v1/auth/approle/login") => ({
+  url,
+  content_type: "json",
+  method: "post",
+  payload: { role_id: "tines", secret_id: "<<secret>>" },
+  headers: { "X-Request-Id": "<<META.story.id>>" },
+});
+
 const sentRequests = () =>
   MULTI_REQUESTS().map((r) => ({ options: r.options, http_request_secret: r.httpRequestSecret }));
 
@@ -335,6 +345,58 @@ export const SAMPLES = {
         secret("credentialRequests[1].httpRequestSecret"),
       ),
       httpRequestLocationOfToken: "=response.body.token",
+      httpRequestTtl: 300,
+    }),
+  },
+  tinesHttpRequestCredential: {
+    inputs: () => ({
+      name: "ci-token",
+      teamId: 2,
+      httpRequestOptions: HTTP_REQUEST_OPTIONS(),
+      httpRequestLocationOfToken: "=response.body.auth.client_token",
+      httpRequestSecret: HTTP_REQUEST_SECRET,
+    }),
+    updateBody: () => ({
+      http_request_options: HTTP_REQUEST_OPTIONS(),
+      http_request_location_of_token: "=response.body.auth.client_token",
+      http_request_secret: HTTP_REQUEST_SECRET,
+      http_request_ttl: null,
+      mode: "HTTP_REQUEST_AGENT",
+    }),
+    diffRows: [
+      [
+        "httpRequestOptions",
+        HTTP_REQUEST_OPTIONS(),
+        HTTP_REQUEST_OPTIONS("https://vault.example.com/v2"),
+        "in-place",
+      ],
+      ["httpRequestLocationOfToken", "=response.body.token", "=response.body.value", "in-place"],
+      ["httpRequestSecret", HTTP_REQUEST_SECRET, "rotated-http-request-secret", "in-place"],
+      ["httpRequestTtl", 300, 600, "in-place"],
+      ["contentType", "json", "form", "in-place"],
+    ],
+    alsoValid: () => [
+      {
+        name: "http",
+        teamId: 2,
+        httpRequestOptions: { url: "https://login.example.com/token", method: "get" },
+        httpRequestLocationOfToken: "=response.body.token",
+        httpRequestSecret: "another-http-request-secret",
+        httpRequestTtl: 300,
+        contentType: "application/json",
+      },
+    ],
+    fuzzStart: () => ({
+      name: "fuzz",
+      teamId: 1,
+      httpRequestOptions: HTTP_REQUEST_OPTIONS(),
+      httpRequestLocationOfToken: "=response.body.token",
+      httpRequestSecret: "fuzz-secret",
+    }),
+    ownInputs: (secret, i) => ({
+      httpRequestOptions: HTTP_REQUEST_OPTIONS(`https://vault.example.com/v1/login/${i}`),
+      httpRequestLocationOfToken: "=response.body.auth.client_token",
+      httpRequestSecret: secret("httpRequestSecret"),
       httpRequestTtl: 300,
     }),
   },

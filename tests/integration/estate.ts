@@ -1,11 +1,15 @@
-// An existing estate seeded straight into the emulator (no provider involved): the Tines modes TEXT,
-// JWT, AWS (every authentication type) and OAUTH (with and without PKCE) across several teams, test credentials linked to live ones,
+// An existing estate seeded straight into the emulator (no provider involved): all seven Tines modes,
+// TEXT, JWT, AWS (every authentication type), OAUTH (with and without PKCE), MTLS, MULTI_REQUEST and
+// HTTP_REQUEST_AGENT, across several teams, test credentials linked to live ones,
 // SPECIFIC_TEAMS sharing, odd names (spaces, other scripts, emoji, duplicates across teams, reserved
 // words, a leading digit), odd metadata keys (constructor, valueOf, other scripts), and Twilio
 // credentials with and without friendly names, some in a subaccount. Used by the generator's engine-path test, the demo and the bench.
 import { generateKeyPairSync, randomBytes } from "crypto";
 import type { Emulator, TinesRecord } from "../../emulator";
-import { kindOfClass, specOf } from "../../provider/kinds";
+import { FieldTable, isPlainObject } from "../../provider/core/fields";
+import { requestBody } from "../../provider/core/mapping";
+import { KindName, kindOfClass, specOf } from "../../provider/kinds";
+import { pki } from "../certificates";
 
 /** Names cycled through: every one a resource name or identifier must survive. */
 export const ODD_NAMES = [
@@ -63,7 +67,7 @@ export interface EstateOptions {
 const unique = (label: string) => `${label}-${randomBytes(6).toString("hex")}`;
 
 /** The kinds of record cycled through (see modeBody and commonBody). */
-const VARIANTS = 12;
+const VARIANTS = 15;
 
 /** The mode-specific part of a Tines body, variant `v`, with a fresh secret recorded in `secrets`. */
 function modeBody(v: number, keys: PemPair, secrets: string[]): Record<string, unknown> {
@@ -120,6 +124,41 @@ function modeBody(v: number, keys: PemPair, secrets: string[]): Record<string, u
         oauth_client_secret: secret(unique("seeded-oauth")),
         oauth_scope: "profile",
         oauthPkceCodeChallengeMethod: "S256",
+      };
+    case 12:
+      // One certificate set serves every MTLS record (issuing is the slow part); its key is a secret.
+      return {
+        mode: "MTLS",
+        mtls_client_certificate: pki().client,
+        mtls_client_private_key: secret(pki().clientKey),
+        mtls_root_certificate: pki().root,
+      };
+    case 13:
+      return {
+        mode: "MULTI_REQUEST",
+        credential_requests: [
+          {
+            options: { url: "https://idp.example.com/token", method: "post", payload: { s: "<<secret>>" } },
+            http_request_secret: secret(unique("seeded-multi")),
+          },
+          { options: { url: "https://vault.example.com/v1/login", headers: { "X-Odd key": "ü" } } },
+        ],
+        http_request_location_of_token: "=response.body.token",
+        http_request_ttl: 600,
+      };
+    case 14:
+      return {
+        mode: "HTTP_REQUEST_AGENT",
+        http_request_options: {
+          url: "https://vault.example.com/v1/auth/approle/login",
+          method: "post",
+          content_type: "json",
+          payload: { role_id: `estate-${v}`, secret_id: "<<secret>>" },
+        },
+        http_request_location_of_token: "=response.body.auth.client_token",
+        http_request_secret: secret(unique("seeded-http")),
+        http_request_ttl: 300,
+        content_type: "json",
       };
     default:
       return { mode: "TEXT", value: secret(unique("seeded-text")) };
@@ -188,6 +227,8 @@ export function seedEstate(emulator: Emulator, options: EstateOptions): Estate {
 /** One input a generated program reads from the stack config. */
 export interface ConfigKey {
   key: string;
+  /** The kind of the resource that reads it. */
+  kind: KindName;
   /** The credential it belongs to (a Tines id, or a Twilio sid). */
   adoptId: string;
   /** The input and its API name. */
@@ -204,26 +245,48 @@ export function configKeys(indexTs: string): ConfigKey[] {
   for (const block of indexTs.split(/\n}\);\n/)) {
     const adoptId = /^ {2}adoptId: "?([^",]+)"?,$/m.exec(block)?.[1];
     const className = /= new (\w+)\(/.exec(block)?.[1];
-    for (const m of block.matchAll(/^ {2}(\w+): config\.(require|get)(Secret)?\w*(?:<[^>]*>)?\("(\w+)"/gm)) {
+    for (const m of block.matchAll(/^ {2}(\w+): config\.(require|get)(Secret)?\w*(?:<.*?>)?\("(\w+)"/gm)) {
       const [, field, verb, secret, key] = m;
-      const api = specOf(kindOfClass(className!)!).inputs[field].api!;
-      keys.push({ key, adoptId: adoptId!, field, api, secret: !!secret, optional: verb === "get" });
+      const kind = kindOfClass(className!)!;
+      const api = specOf(kind).inputs[field].api!;
+      keys.push({ key, kind, adoptId: adoptId!, field, api, secret: !!secret, optional: verb === "get" });
     }
   }
   return keys;
 }
 
+/** A stored value as its input takes it: a list's items under their input names (the inverse of requestBody). */
+function asInput(items: FieldTable | undefined, stored: unknown): unknown {
+  if (!items || !Array.isArray(stored)) return stored;
+  const inputName = (api: string) => Object.keys(items).find((name) => items[name].api === api) ?? api;
+  return stored.map((item: unknown) =>
+    isPlainObject(item) ? Object.fromEntries(Object.entries(item).map(([k, v]) => [inputName(k), v])) : item,
+  );
+}
+
+/** A config value as the stack config holds it: text as is, anything else as the JSON `config.*Object` parses. */
+const configText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
 /**
  * The value of each key as the emulator holds it, as a user who holds their secrets would set it:
- * Tines stored fields (secrets and write-only ones, an optional one only when set), Twilio key pairs.
+ * Tines stored fields (secrets and write-only ones, an optional one only when set; objects and lists
+ * as JSON, a list's items under their input names), Twilio key pairs.
  */
 export function heldValues(emulator: Emulator, keys: ConfigKey[]): Map<string, string> {
   const values = new Map<string, string>();
-  for (const { key, adoptId, api } of keys) {
+  for (const { key, kind, adoptId, field, api } of keys) {
     const stored = adoptId.startsWith("CR")
       ? emulator.twilio.get(adoptId)?.credentials
       : (emulator.tines.get(Number(adoptId)) as unknown as Record<string, unknown> | undefined)?.[api];
-    if (stored !== undefined && stored !== null) values.set(key, String(stored));
+    const items = specOf(kind).inputs[field].items;
+    if (stored !== undefined && stored !== null) values.set(key, configText(asInput(items, stored)));
   }
   return values;
+}
+
+/** What a config value of this key is sent as (and so stored as): its API form. */
+export function apiValue({ kind, field, api }: ConfigKey, text: string): unknown {
+  const spec = specOf(kind).inputs[field];
+  const value = spec.kind === "string" || spec.kind === "timestamp" ? text : (JSON.parse(text) as unknown);
+  return requestBody({ [field]: spec }, { [field]: value })[api];
 }

@@ -12,7 +12,7 @@ import { Emulator, RequestLogEntry, startEmulator, TinesRecord } from "../../emu
 import { tinesKindFor } from "../../generator/kinds";
 import { KIND_NAMES, specOf } from "../../provider/kinds";
 import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
-import { configKeys, Estate, heldValues, pemKeys, PemPair, seedEstate } from "./estate";
+import { apiValue, ConfigKey, configKeys, Estate, heldValues, pemKeys, PemPair, seedEstate } from "./estate";
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -58,6 +58,26 @@ function secretsIn(text: string, secrets: string[]): string[] {
     if (pieces.some((p) => text.includes(p))) found.push(`secret #${i}`);
   });
   return found;
+}
+
+/**
+ * A new value for a Tines secret the user declares, so each PUT is seen to carry it: a PEM key is kept
+ * (check matches it to its certificate or algorithm), and a list of requests keeps its items with each
+ * nested secret renamed. Also the secret texts it holds, for the leak scans.
+ */
+function declaredSecret(k: ConfigKey, held: string | undefined): { value: string; texts: string[] } {
+  if (held?.includes("-----BEGIN")) return { value: held, texts: [held] };
+  if (specOf(k.kind).inputs[k.field].kind !== "objectList") {
+    const value = `declared-${k.api}-${k.adoptId}`;
+    return { value, texts: [value] };
+  }
+  const texts: string[] = [];
+  const items = (JSON.parse(held!) as Record<string, unknown>[]).map((item, i) => {
+    if (item.httpRequestSecret === undefined) return item;
+    texts.push(`declared-${k.api}-${k.adoptId}-${i}`);
+    return { ...item, httpRequestSecret: texts[texts.length - 1] };
+  });
+  return { value: JSON.stringify(items), texts };
 }
 
 const withoutStamp = ({ updated_at: _u, ...rest }: TinesRecord) => rest;
@@ -196,7 +216,7 @@ describe("generate: adopt an existing estate (CLI of the installed package, tsc,
     ...extra,
   ];
 
-  it("secrets declared: every credential adopted, one PUT per declared Tines secret, then a preview with no change and no request", async () => {
+  it("secrets declared: every credential adopted, one PUT per Tines credential with a declared secret or write-only value, then a preview with no change and no request", async () => {
     const { emulator, estate, dir, out, cli, generateLog, undeclarable, unsupported } = await scenario([]);
     let engine: EngineHarness | undefined;
     try {
@@ -239,17 +259,24 @@ describe("generate: adopt an existing estate (CLI of the installed package, tsc,
 
       // What the user holds: new secrets for Tines (so each PUT is seen to carry the declared one), the
       // key pair Twilio holds (it cannot be changed on an existing credential), and the values Tines
-      // stores but never returns (OAUTH's URLs, client id, scope, grant type, PKCE method if set).
+      // stores but never returns (OAUTH's URLs, client id, scope, grant type, PKCE method if set; the
+      // MTLS certificates; the request options, locations of token, TTLs and content types).
       const keysOfProgram = configKeys(indexTs);
       const declared = heldValues(emulator, keysOfProgram);
-      for (const { key, adoptId, api, secret } of keysOfProgram) {
-        const keepsKey = api === "jwt_private_key" && declared.get(key)?.includes("-----BEGIN");
-        if (secret && !adoptId.startsWith("CR") && !keepsKey) declared.set(key, `declared-${api}-${adoptId}`);
-      }
       const tinesSecretKeys = keysOfProgram.filter((k) => k.secret && !k.adoptId.startsWith("CR"));
-      // The values the user sets as secrets; the others (OAUTH's URLs, ids, scopes) are plain config.
-      const declaredSecrets = keysOfProgram.filter((k) => k.secret).map((k) => declared.get(k.key)!);
-      const tinesWithSecret = new Set(tinesSecretKeys.map((k) => k.adoptId)).size;
+      // The secret texts the user sets; the other values (OAUTH's URLs, ids, scopes, ...) are plain config.
+      const declaredSecrets = keysOfProgram
+        .filter((k) => k.secret && k.adoptId.startsWith("CR"))
+        .map((k) => declared.get(k.key)!);
+      for (const k of tinesSecretKeys) {
+        const { value, texts } = declaredSecret(k, declared.get(k.key));
+        declared.set(k.key, value);
+        declaredSecrets.push(...texts);
+      }
+      // Adoption writes where a declared secret or write-only value must be sent (no answer shows it).
+      const tinesWritten = new Set(
+        keysOfProgram.filter((k) => !k.adoptId.startsWith("CR") && declared.has(k.key)).map((k) => k.adoptId),
+      ).size;
       const stack = emulatorStackConfig(emulator, {
         tinesApiKey: TINES_API_KEY,
         twilioAuthToken: TWILIO_AUTH_TOKEN,
@@ -276,14 +303,15 @@ describe("generate: adopt an existing estate (CLI of the installed package, tsc,
       expectAllAdopted(up, total);
       const calls = apiCalls(emulator, from);
       expect(count(calls, "GET"), "one GET per credential").to.equal(total);
-      expect(count(calls, "PUT"), "one PUT per Tines credential with a declared secret").to.equal(
-        tinesWithSecret,
-      );
+      expect(
+        count(calls, "PUT"),
+        "one PUT per Tines credential with a declared secret or write-only value",
+      ).to.equal(tinesWritten);
       expect(
         count(calls, "POST") + count(calls, "DELETE"),
         "nothing created, updated on Twilio, or deleted",
       ).to.equal(0);
-      expect(calls).to.have.length(total + tinesWithSecret);
+      expect(calls).to.have.length(total + tinesWritten);
 
       // The records as they were, apart from the secret each PUT carried (and its updated_at).
       const after = new Map(emulator.tines.list().map((r) => [r.id, r]));
@@ -293,9 +321,9 @@ describe("generate: adopt an existing estate (CLI of the installed package, tsc,
           withoutSecrets(before),
         );
       }
-      for (const { key, adoptId, api } of tinesSecretKeys) {
-        const stored = after.get(Number(adoptId)) as unknown as Record<string, unknown>;
-        expect(stored[api], `${api} of ${adoptId}`).to.equal(declared.get(key));
+      for (const k of tinesSecretKeys) {
+        const stored = after.get(Number(k.adoptId)) as unknown as Record<string, unknown>;
+        expect(stored[k.api], `${k.api} of ${k.adoptId}`).to.deep.equal(apiValue(k, declared.get(k.key)!));
       }
       expect(emulator.twilio.list()).to.deep.equal(twilioBefore);
 

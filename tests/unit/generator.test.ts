@@ -314,6 +314,29 @@ describe("generator: planning the resources", () => {
     ]);
   });
 
+  it("MULTI_REQUEST and HTTP_REQUEST_AGENT: objects and lists read from config in the type their Args take", () => {
+    const p = plan({
+      tines: tinesRead([
+        tinesRecord("MULTI_REQUEST", { id: 11, name: "multi", slug: "multi", test_credential: null }),
+        tinesRecord("HTTP_REQUEST_AGENT", { id: 12, name: "vault", slug: "vault", test_credential: null }),
+      ]),
+    });
+    expect(p.skipped).to.deep.equal([]);
+    const index = renderProgram(p, RENDER)["index.ts"];
+    // A list of requests spells out its items: Record<string, unknown>[] does not compile against the Args.
+    expect(index).to.include(
+      "credentialRequests: config.requireSecretObject<{ options: Record<string, unknown>; " +
+        'httpRequestSecret?: string }[]>("multiCredentialRequests"),',
+    );
+    expect(index).to.include(
+      'httpRequestOptions: config.requireObject<Record<string, unknown>>("vaultHttpRequestOptions"),',
+    );
+    // The TTL has a documented default (null), which an update would otherwise send; the optional secret
+    // and content type have none: left unset, the adopted credential keeps what Tines stores.
+    expect(index).to.include('httpRequestTtl: config.getNumber("vaultHttpRequestTtl"),');
+    expect(index).not.to.match(/^ {2}(httpRequestSecret|contentType):/m);
+  });
+
   it("--keep-stored-secrets: no secret declared, each listed as kept", () => {
     const p = plan({ tines: tinesRead([tines(1, "TEXT")]), keepStoredSecrets: true });
     expect(p.resources[0].fromConfig).to.deep.equal([]);

@@ -89,10 +89,16 @@ describe("keeping what the service stores for an adopted credential (secret and 
         for (const name of c.secretInputs) expect(result.inputs).not.to.have.property(name);
       });
 
-      it("check: without adoptId the secret is still required", async () => {
+      it("check: without adoptId the inputs no answer carries are still required", async () => {
         const result = await c.provider.check({}, { ...PROVIDER, ...withoutSecrets(c) });
         const properties = (result.failures ?? []).map((f) => f.property);
-        expect(properties).to.include(c.secretInputs[0]);
+        // Those the table requires, and at least one (a secret may be required by a rule, as AWS KEY's,
+        // or optional, as an HTTP-request credential's, whose options are then the one required).
+        const required = Object.entries(specOf(c.key).inputs)
+          .filter(([name, field]) => field.required && neverAnswered(c, name))
+          .map(([name]) => name);
+        expect(properties).to.include.members(required);
+        expect(properties.filter((name) => neverAnswered(c, name))).not.to.deep.equal([]);
       });
 
       it("adoption of a record already in the declared state: one GET, no write", async () => {
