@@ -551,8 +551,9 @@ export interface TinesMultiRequestCredentialArgs extends TinesCredentialArgs {
    */
   httpRequestLocationOfToken: In<string>;
   /**
-   * How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set. Write-only: no answer
-   * carries it, so state keeps the declared value. Default: `null`.
+   * How long Tines reuses a fetched token, in seconds (at least 1); unset, no reuse limit is set. An update
+   * always sends it, or null when unset, since Tines sets it to null when a PUT leaves it out. Write-only: no
+   * answer carries it, so state keeps the declared value. Default: `null`.
    */
   httpRequestTtl?: In<number>;
   /**
@@ -579,8 +580,9 @@ export class TinesMultiRequestCredential extends TinesCredentialBase {
    */
   declare readonly httpRequestLocationOfToken: Out<string>;
   /**
-   * How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set. Write-only: no answer
-   * carries it, so state keeps the declared value. Default: `null`.
+   * How long Tines reuses a fetched token, in seconds (at least 1); unset, no reuse limit is set. An update
+   * always sends it, or null when unset, since Tines sets it to null when a PUT leaves it out. Write-only: no
+   * answer carries it, so state keeps the declared value. Default: `null`.
    */
   declare readonly httpRequestTtl: Out<number | null>;
   /**

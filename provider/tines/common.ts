@@ -108,6 +108,23 @@ export const commonInputs = {
   },
 } as const satisfies FieldTable;
 
+/**
+ * The token TTL of the two HTTP-request modes (HTTP_REQUEST_AGENT, MULTI_REQUEST). Documented on both
+ * pages: a PUT without http_request_ttl sets it to null, so null is what unset means and an update
+ * always sends the declared TTL or null. No maximum is enforced: the product docs' limit (24 hours;
+ * 2 minutes in an older announcement) is not on the API pages.
+ */
+export const httpRequestTtl = {
+  description:
+    "How long Tines reuses a fetched token, in seconds (at least 1); unset, no reuse limit is set. An update always sends it, or null when unset, since Tines sets it to null when a PUT leaves it out.",
+  api: "http_request_ttl",
+  kind: "seconds",
+  writeOnly: true,
+  serverDefault: null,
+  rule: (value: unknown) =>
+    (value as number) >= 1 ? undefined : "must be at least 1 second (unset it for no limit)",
+} as const satisfies Field;
+
 /** Response fields every mode answers with (older tenants omit owner and restriction_type). */
 export const commonOutputs = {
   credentialId: {

@@ -4,7 +4,7 @@
 // or `=...` formula) are Tines' business and go out untouched. No documented answer carries the mode's
 // own fields (the Go SDK's recorded answers have none), so all of them are write-only.
 import { FieldTable, nonEmpty } from "../core/fields";
-import { tinesSpec } from "./common";
+import { httpRequestTtl, tinesSpec } from "./common";
 
 const inputs = {
   // The current create page takes an object; the oldest revision (and old Update pages) a JSON-encoded
@@ -36,19 +36,7 @@ const inputs = {
     secret: true,
     rule: nonEmpty,
   },
-  // Documented: a PUT without http_request_ttl sets it to null, so null is what unset means and an
-  // update always sends the declared TTL or null. No maximum is enforced: the product docs' limit
-  // (24 hours; 2 minutes in an older announcement) is not on the API page.
-  httpRequestTtl: {
-    description:
-      "How long Tines reuses a fetched token, in seconds (at least 1); unset, no reuse limit is set. An update always sends it, or null when unset, since Tines sets it to null when a PUT leaves it out.",
-    api: "http_request_ttl",
-    kind: "seconds",
-    writeOnly: true,
-    serverDefault: null,
-    rule: (value) =>
-      (value as number) >= 1 ? undefined : "must be at least 1 second (unset it for no limit)",
-  },
+  httpRequestTtl,
   /** No documented default (newest full revision only, meaning not explained): never sent when unset. */
   contentType: {
     description:

@@ -3,7 +3,7 @@
 // secret (Pulumi's additionalSecretOutputs and the class's secret wrapping work on top-level names
 // only), and redaction looks for every nested secret text (core/fields.ts secretTexts).
 import { FieldTable, nonEmpty } from "../core/fields";
-import { tinesSpec } from "./common";
+import { httpRequestTtl, tinesSpec } from "./common";
 
 const credentialRequestItems = {
   options: {
@@ -42,15 +42,7 @@ const inputs = {
     writeOnly: true,
     rule: nonEmpty,
   },
-  // Documented: a PUT without http_request_ttl sets it to null, so null is what unset means and an
-  // update always sends the declared TTL or null.
-  httpRequestTtl: {
-    description: "How long Tines reuses a fetched token, in seconds; unset, no reuse limit is set.",
-    api: "http_request_ttl",
-    kind: "seconds",
-    writeOnly: true,
-    serverDefault: null,
-  },
+  httpRequestTtl,
   /** No documented default (newest full revision only, meaning not explained): never sent when unset. */
   contentType: {
     description: "The content type of the requests' payload, as the create page calls it.",
