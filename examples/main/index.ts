@@ -78,13 +78,14 @@ const tinesText = new TinesTextCredential("twilio-credential-sid", {
 });
 
 // The internal API asks callers for a client certificate issued by this CA.
+// Fixed names: a change of namePrefix must not issue new certificates.
 const internalCa = new CertificateAuthority("internal-api-ca", {
-  commonName: `${prefix} internal API CA`,
+  commonName: "internal API client CA",
   validityDays: 3650,
 });
 const tinesClientCertificate = new ClientCertificate("tines-client-certificate", {
   ca: internalCa,
-  commonName: `${prefix} tines`,
+  commonName: "tines",
   validityDays: 365,
 });
 

@@ -13,7 +13,7 @@ describe("demo recording proxy: redaction of request bodies", function () {
       const spec = specOf(kind);
       const inputs = sampleOf(kind).inputs();
       const secrets = secretTexts(spec.inputs, inputs);
-      expect(secrets, "the sample declares a secret to look for").to.not.be.empty;
+      expect(secrets.length, "the sample declares a secret to look for").to.be.greaterThan(0);
       const created = JSON.stringify(spec.createBody(inputs));
       expect(
         secrets.some((s) => created.includes(JSON.stringify(s).slice(1, -1))),
