@@ -1,4 +1,4 @@
-// Part 7: property-based fuzzing of `check` for the four resources with fast-check, reusing the unit suite's
+// Part 7: property-based fuzzing of `check` for every kind of the registry with fast-check, reusing the unit suite's
 // arbitraries (tests/unit/arbitraries.ts: unknowns, wrong types, huge strings, PEM look-alikes, stray keys)
 // at 10,000 inputs per resource. check must never throw, never make a request (every http/https request
 // from this process is counted, and the emulator the providers are configured against logs nothing), every
