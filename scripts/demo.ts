@@ -1,4 +1,4 @@
-// `npm run demo [-- --destroy]`: deploys examples/main (all four credential resources) against the local
+// `npm run demo [-- --destroy]`: deploys examples/main (the composed credential resources) against the local
 // emulator and shows what the APIs received. A second act (scripts/demoAdopt.ts) then treats what it
 // created as an existing estate: `pulumi-api-credentials generate` writes the program that adopts it,
 // which the engine-path harness adopts, then previews with no change.
@@ -90,7 +90,8 @@ function stackConfig(url: string, emulator: Emulator) {
 function wrapFields(body: unknown, indent: string, width = 104): string {
   if (body === undefined) return `${indent}(no body)`;
   if (typeof body !== "object" || body === null || Array.isArray(body)) return indent + JSON.stringify(body);
-  const parts = Object.entries(body).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  // A PEM (a certificate: not secret, but long) is shown by its first line and length, as in the outputs.
+  const parts = Object.entries(body).map(([k, v]) => `${k}: ${isPem(v) ? showValue(v) : JSON.stringify(v)}`);
   const lines: string[] = [];
   let line = "";
   for (const p of parts) {
@@ -103,8 +104,10 @@ function wrapFields(body: unknown, indent: string, width = 104): string {
   return lines.map((l) => indent + l).join("\n");
 }
 
+const isPem = (v: unknown): v is string => typeof v === "string" && v.includes("-----BEGIN");
+
 function showValue(v: unknown): string {
-  if (typeof v === "string" && v.includes("-----BEGIN")) return `${v.split("\n")[0]} … (${v.length} chars)`;
+  if (isPem(v)) return `${v.split("\n")[0]} … (${v.length} chars)`;
   if (v === UNKNOWN) return "(unknown)";
   return typeof v === "string" ? v : JSON.stringify(v);
 }

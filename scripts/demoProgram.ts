@@ -45,13 +45,32 @@ export interface ProgramFolder {
 }
 
 /**
- * Packs and installs the package (reused while the tarball is unchanged), then writes `dir`: the compiled
+ * The libraries an example needs beyond the package and the SDK (examples/<name>/package.json, if any):
+ * installed next to them, where Pulumi's provider host finds them when it runs a provider the SDK
+ * serialized by value (it requires packages by name from the program folder's node_modules).
+ */
+export function exampleDependencies(example: string): Record<string, string> {
+  const file = path.join(repoRoot, "examples", example, "package.json");
+  if (!fs.existsSync(file)) return {};
+  const { dependencies = {} } = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const { "pulumi-api-credentials": _package, "@pulumi/pulumi": _sdk, ...own } = dependencies;
+  return own;
+}
+
+/**
+ * Packs and installs the package with the example's own dependencies (reused while the tarball and they
+ * are unchanged), then writes `dir`: the compiled
  * example's files, a Pulumi.yaml (project PROJECT, main index.js), a package.json naming the tarball, and
  * node_modules as a link to the installed one (the package stays under a node_modules path, so the SDK
  * serializes each provider as a require of the installed package).
  */
 export async function prepareProgram(dir: string, compiledExampleDir: string): Promise<ProgramFolder> {
-  const installed = await installPackedPackage(repoRoot);
+  const installed = await installPackedPackage(
+    repoRoot,
+    exampleDependencies(path.basename(compiledExampleDir)),
+  );
   fs.mkdirSync(dir, { recursive: true });
   for (const name of fs.readdirSync(dir)) {
     // Keep stack config files (Pulumi.<stack>.yaml hold the stack's encrypted config and salt).

@@ -4,11 +4,23 @@
 // documented request bodies from this record. Nothing here is needed to use the package.
 import * as http from "http";
 import type { AddressInfo } from "net";
+import type { FieldTable } from "../provider/core/fields";
+import { KIND_NAMES, specOf } from "../provider/kinds";
 
 export const SECRET = "[secret]";
 
-/** Request fields that carry a secret in the Tines and Twilio APIs. */
-const SECRET_FIELDS = new Set(["value", "jwt_private_key", "aws_secret_key", "Credentials"]);
+/**
+ * Request fields that carry a secret in the Tines and Twilio APIs, from every kind of the registry: a
+ * secret field by its API name; in a list of items (credential_requests), the items' secret fields, so
+ * the rest of each item stays readable.
+ */
+function secretApiNames(fields: FieldTable): string[] {
+  return Object.values(fields).flatMap((field) => {
+    if (field.items) return secretApiNames(field.items);
+    return field.secret && field.api ? [field.api] : [];
+  });
+}
+export const SECRET_FIELDS = new Set(KIND_NAMES.flatMap((kind) => secretApiNames(specOf(kind).inputs)));
 
 export interface RecordedRequest {
   method: string;

@@ -1,10 +1,11 @@
 // Part 6: the fault matrix. For each operation (create, read, update, delete) x fault (429, 503, connection
 // reset before the server processed the request, reset after it processed it, an answer slower than the
-// client's timeout), on a Tines and a Twilio credential, with the fault hitting either the first attempt
-// only ("once") or every attempt ("always"), through the engine harness and the real provider host.
+// client's timeout), on a credential of every kind of the registry, with the fault hitting either the first
+// attempt only ("once") or every attempt ("always"), through the engine harness and the real provider host.
 //
-// Each cell's resource gets its own fault rule (method + the credential's own path; creates are told apart by
-// service and run one fault at a time). The client timeout is shortened through stack config
+// Each cell's resource gets its own fault rule (method + the credential's own path). Creates all post to
+// their service's collection path, so they run one fault at a time and, within it, one kind per service at
+// a time (a "once" rule must hit the create it is meant for). The client timeout is shortened through stack config
 // (tines:timeoutMs / twilio:timeoutMs); a slow answer comes well after it.
 //
 // A cell PASSes when:
@@ -23,13 +24,12 @@
 import type { FaultRule } from "../../emulator";
 import type { EngineHarness, UpResult } from "../../tests/integration/harness";
 import { BenchContext } from "../lib/context";
-import { changedDecl, credential, Decl, firstKindOf, TYPE } from "../lib/programs";
+import { changedDecl, credential, Decl, Kind, KIND_NAMES, service as serviceOf, TYPE } from "../lib/programs";
 import { Report, sleep } from "../lib/report";
 
 const PART = "6 faults";
 const FAULTS = ["429", "503", "reset-before", "reset-after", "slow"] as const;
 const OPS = ["create", "read", "update", "delete"] as const;
-const SERVICES = ["tines", "twilio"] as const;
 const VARIANTS = ["once", "always"] as const;
 const TIMEOUT_MS = 1_000;
 const SLOW_MS = 2_000;
@@ -40,7 +40,7 @@ const TWILIO_BASE = "/v1/Credentials/AWS";
 
 type Fault = (typeof FAULTS)[number];
 type Op = (typeof OPS)[number];
-type Service = (typeof SERVICES)[number];
+type Service = "tines" | "twilio";
 type Variant = (typeof VARIANTS)[number];
 type Outcome = "completed" | "clear error";
 
@@ -48,6 +48,7 @@ interface Cell {
   variant: Variant;
   op: Op;
   fault: Fault;
+  kind: Kind;
   service: Service;
   decl: Decl;
   urn: string;
@@ -130,8 +131,8 @@ async function settle(ctx: BenchContext, cells: Cell[], requestPath: (c: Cell) =
 
 async function runVariant(ctx: BenchContext, variant: Variant): Promise<Cell[]> {
   ctx.resetEmulator();
-  // Tines ids from 10 up: every id has two digits, so a path prefix names exactly one credential.
-  for (let i = 0; i < 9; i++) {
+  // Tines ids from 100 up: every id has three digits, so a path prefix names exactly one credential.
+  for (let i = 0; i < 99; i++) {
     const seeded = ctx.emulator.tines.seed({ name: "spacer", mode: "TEXT", team_id: 1, value: "spacer" });
     ctx.emulator.tines.remove(seeded.id);
   }
@@ -147,13 +148,15 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<Cell[]> 
   const cells: Cell[] = [];
   for (const op of OPS) {
     for (const fault of FAULTS) {
-      for (const service of SERVICES) {
-        const decl = credential(firstKindOf(service), `fm-${variant}-${op}-${fault}-${service}`, ctx.secrets);
+      for (const kind of KIND_NAMES) {
+        const label = kind.replace(/Credential$/, "");
+        const decl = credential(kind, `fm-${variant}-${op}-${fault}-${label}`, ctx.secrets);
         cells.push({
           variant,
           op,
           fault,
-          service,
+          kind,
+          service: serviceOf(kind),
           decl,
           urn: harness.urn(TYPE[decl.kind], decl.name),
           problems: [],
@@ -235,10 +238,15 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<Cell[]> 
       c.recovered = !errorFor(result.errors, c.urn) && idOf(c) === undefined && !held().has(ids.get(c)!);
     }
 
-    // create: one fault per run (Tines and Twilio cells side by side), a POST fault on the collection path.
+    // create: one fault per run, a POST fault on the collection path; per run one kind of each service side
+    // by side (round r takes each service's r-th kind).
     const created = new Set<string>();
-    for (const fault of FAULTS) {
-      const mine = byOp("create").filter((c) => c.fault === fault);
+    const round = (kind: Kind) => KIND_NAMES.filter((k) => serviceOf(k) === serviceOf(kind)).indexOf(kind);
+    const rounds = Math.max(...KIND_NAMES.map(round)) + 1;
+    for (const [fault, r] of FAULTS.flatMap((f) =>
+      Array.from({ length: rounds }, (_, i) => [f, i] as const),
+    )) {
+      const mine = byOp("create").filter((c) => c.fault === fault && round(c.kind) === r);
       for (const c of mine) {
         ctx.emulator.injectFault(rule(c, "POST", c.service === "tines" ? TINES_BASE : TWILIO_BASE));
       }
@@ -301,28 +309,30 @@ export async function faultsPart(ctx: BenchContext, report: Report): Promise<voi
   const cells: Cell[] = [];
   for (const variant of VARIANTS) cells.push(...(await runVariant(ctx, variant)));
 
-  const columns = VARIANTS.flatMap((v) => SERVICES.map((s) => [v, s] as const));
-  const header = ["operation x fault", ...columns.map(([v, s]) => `${s}, fault ${v}`)];
-  const rows = [header, header.map(() => "---")];
-  for (const op of OPS) {
-    for (const fault of FAULTS) {
-      const row = [`${op} x ${fault}`];
-      for (const [variant, service] of columns) {
-        const c = cells.find(
-          (x) => x.op === op && x.fault === fault && x.variant === variant && x.service === service,
-        )!;
-        const { pass } = verdict(c);
-        row.push(
-          `${c.outcome ?? "?"}${c.announced ? " (announced, adopted)" : ""} ${pass ? "PASS" : "FAIL"}`,
-        );
+  // One table per variant: a row per operation x fault, a column per kind.
+  for (const variant of VARIANTS) {
+    const header = [`operation x fault (${variant})`, ...KIND_NAMES];
+    const rows = [header, header.map(() => "---")];
+    for (const op of OPS) {
+      for (const fault of FAULTS) {
+        const row = [`${op} x ${fault}`];
+        for (const kind of KIND_NAMES) {
+          const c = cells.find(
+            (x) => x.op === op && x.fault === fault && x.variant === variant && x.kind === kind,
+          )!;
+          const { pass } = verdict(c);
+          row.push(
+            `${c.outcome ?? "?"}${c.announced ? " (announced, adopted)" : ""} ${pass ? "PASS" : "FAIL"}`,
+          );
+        }
+        rows.push(row);
       }
-      rows.push(row);
     }
+    report.section(
+      `Fault matrix, fault ${variant} (outcome, PASS/FAIL per cell; see bench/parts/faults.ts for what PASS means)`,
+      rows.map((r) => `| ${r.join(" | ")} |`).join("\n"),
+    );
   }
-  report.section(
-    "Fault matrix (outcome, PASS/FAIL per cell; see bench/parts/faults.ts for what PASS means)",
-    rows.map((r) => `| ${r.join(" | ")} |`).join("\n"),
-  );
 
   for (const variant of VARIANTS) {
     const mine = cells.filter((c) => c.variant === variant);
@@ -336,14 +346,14 @@ export async function faultsPart(ctx: BenchContext, report: Report): Promise<voi
       failing
         .map(
           (c) =>
-            `${c.op} x ${c.fault} (${c.service}): ${verdict(c).why.join("; ")}${c.message ? ` [${c.message}]` : ""}`,
+            `${c.op} x ${c.fault} (${c.kind}): ${verdict(c).why.join("; ")}${c.message ? ` [${c.message}]` : ""}`,
         )
         .join("\n"),
     );
   }
   const examples = new Map<string, string>();
   for (const c of cells) {
-    const key = `${c.op} x ${c.fault} (${c.service}, ${c.variant})`;
+    const key = `${c.op} x ${c.fault} (${c.kind}, ${c.variant})`;
     if (c.message && ![...examples.keys()].some((k) => k.startsWith(`${c.op} x ${c.fault} `))) {
       examples.set(key, c.message);
     }

@@ -8,6 +8,9 @@
 //     for the API to verify tokens with;
 //   - a Tines TEXT credential holds a value another resource produced: the Twilio credential's sid,
 //     which Tines stories use when they call Twilio;
+//   - a Tines mTLS credential presents a client certificate to the team's internal API; the program
+//     issues it and its CA (CertificateAuthority, ClientCertificate: once, kept in state, the keys as
+//     secrets) and exports the CA certificate for the API to trust;
 //   - stack outputs: ids and slugs in clear, the private key as a secret.
 //
 // Which Tines tenant and Twilio account this talks to is stack config only (tines:tenant,
@@ -17,9 +20,11 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   TinesAwsCredential,
   TinesJwtCredential,
+  TinesMtlsCredential,
   TinesTextCredential,
   TwilioAwsCredential,
 } from "pulumi-api-credentials";
+import { CertificateAuthority, ClientCertificate } from "./certificates";
 import { RsaPrivateKey } from "./rsaPrivateKey";
 
 const config = new pulumi.Config();
@@ -29,6 +34,8 @@ const teamId = config.requireNumber("tinesTeamId");
 const prefix = config.get("namePrefix") ?? pulumi.getStack();
 /** The API the JWT credential calls. */
 const apiHost = config.get("apiHost") ?? "api.example.com";
+/** The internal API the mTLS credential calls. */
+const internalApiHost = config.get("internalApiHost") ?? "internal-api.example.com";
 
 // One AWS key pair, declared once, as secrets.
 const awsAccessKeyId = config.requireSecret("awsAccessKeyId");
@@ -70,16 +77,40 @@ const tinesText = new TinesTextCredential("twilio-credential-sid", {
   value: twilioAws.sid,
 });
 
+// The internal API asks callers for a client certificate issued by this CA.
+// Fixed names: a change of namePrefix must not issue new certificates.
+const internalCa = new CertificateAuthority("internal-api-ca", {
+  commonName: "internal API client CA",
+  validityDays: 3650,
+});
+const tinesClientCertificate = new ClientCertificate("tines-client-certificate", {
+  ca: internalCa,
+  commonName: "tines",
+  validityDays: 365,
+});
+
+const tinesMtls = new TinesMtlsCredential("tines-mtls", {
+  name: `${prefix}_internal_api_mtls`,
+  teamId,
+  description: `Client certificate for ${internalApiHost} (CA in the stack output internalCaCertificatePem).`,
+  mtlsClientCertificate: tinesClientCertificate.certificatePem,
+  mtlsClientPrivateKey: tinesClientCertificate.privateKeyPem,
+  mtlsRootCertificate: internalCa.certificatePem,
+  allowedHosts: [internalApiHost],
+});
+
 /** Ids to find the credentials by in the Tines and Twilio consoles. */
 export const tinesCredentialIds = {
   aws: tinesAws.credentialId,
   jwt: tinesJwt.credentialId,
+  mtls: tinesMtls.credentialId,
   text: tinesText.credentialId,
 };
 /** Stories refer to a credential as <<CREDENTIAL.slug>>. */
 export const tinesCredentialSlugs = {
   aws: tinesAws.slug,
   jwt: tinesJwt.slug,
+  mtls: tinesMtls.slug,
   text: tinesText.slug,
 };
 export const twilioAwsCredentialSid = twilioAws.sid;
@@ -87,3 +118,7 @@ export const twilioAwsCredentialSid = twilioAws.sid;
 export const jwtPublicKeyPem = signingKey.publicKeyPem;
 /** Secret: shown only with `pulumi stack output --show-secrets`. */
 export const jwtPrivateKeyPem = signingKey.privateKeyPem;
+/** Give this to the internal API: it trusts client certificates this CA issued. */
+export const internalCaCertificatePem = internalCa.certificatePem;
+/** When the mTLS client certificate expires: change its `rotation` (or replace it) before then. */
+export const mtlsClientCertificateNotAfter = tinesClientCertificate.notAfter;

@@ -108,7 +108,7 @@ describe("e2e: real Pulumi CLI, local file backend, package installed from its t
     if (work && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("up creates the four credentials (and the generated RSA key) with the declared values", async function () {
+  it("up creates the five credentials (and the generated RSA key and certificates) with the declared values", async function () {
     requireCli(this);
     await up(main, STACK);
 
@@ -117,7 +117,7 @@ describe("e2e: real Pulumi CLI, local file backend, package installed from its t
         .list()
         .map((r) => r.mode)
         .sort(),
-    ).to.deep.equal(["AWS", "JWT", "TEXT"]);
+    ).to.deep.equal(["AWS", "JWT", "MTLS", "TEXT"]);
     expect(emulator.twilio.list()).to.have.length(1);
     const twilio = emulator.twilio.list()[0];
     expect(twilio.credentials).to.equal(`${AWS.id}:${AWS.secret}`);
@@ -126,12 +126,14 @@ describe("e2e: real Pulumi CLI, local file backend, package installed from its t
     expect([aws.aws_access_key, aws.aws_secret_key]).to.deep.equal([AWS.id, AWS.secret]);
     expect(tinesByMode("TEXT").value).to.equal(twilio.sid);
     expect(tinesByMode("JWT").jwt_private_key).to.match(/^-----BEGIN PRIVATE KEY-----/);
+    expect(tinesByMode("MTLS").mtls_client_private_key).to.match(/^-----BEGIN PRIVATE KEY-----/);
 
     const out = await outputs(main, STACK);
     expect(out.twilioAwsCredentialSid).to.equal(twilio.sid);
     expect(out.tinesCredentialIds).to.deep.equal({
       aws: aws.id,
       jwt: tinesByMode("JWT").id,
+      mtls: tinesByMode("MTLS").id,
       text: tinesByMode("TEXT").id,
     });
     expect(out.jwtPrivateKeyPem).to.equal("[secret]");
@@ -170,7 +172,12 @@ describe("e2e: real Pulumi CLI, local file backend, package installed from its t
         .list()
         .map((r) => r.name)
         .sort(),
-    ).to.deep.equal(["renamed_api_jwt", "renamed_aws", "renamed_twilio_aws_credential_sid"]);
+    ).to.deep.equal([
+      "renamed_api_jwt",
+      "renamed_aws",
+      "renamed_internal_api_mtls",
+      "renamed_twilio_aws_credential_sid",
+    ]);
     expect(emulator.twilio.list()[0].friendly_name).to.equal("renamed alerting (S3 recordings)");
     const creates = apiRequests().filter(
       (e) =>

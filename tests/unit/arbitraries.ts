@@ -25,6 +25,18 @@ export interface FuzzTarget {
   valid(): Record<string, unknown>;
 }
 
+/**
+ * Whether a check failure names an input the resource declares: a top-level input, or a field of one
+ * item of a list input as a property path (`credentialRequests[1].options`, how check names a bad item).
+ */
+export function namesDeclaredInput(spec: CredentialSpec, property: string): boolean {
+  const path = /^(\w+)(?:\[\d+\]\.(\w+))?$/.exec(property);
+  if (!path) return false;
+  const field = spec.inputs[path[1]];
+  if (!field) return false;
+  return path[2] === undefined || field.items?.[path[2]] !== undefined;
+}
+
 /** One target per kind of the registry, starting from its sample (../kinds.ts). */
 export const FUZZ_TARGETS: FuzzTarget[] = KIND_NAMES.map((kind) => ({
   title: KINDS[kind].className,

@@ -1,6 +1,7 @@
 // Installs the package the way a user gets it: `npm pack` of the built package, then `npm install` of the
 // tarball (and @pulumi/pulumi at the repo's exact version) into a fresh Pulumi program folder under
-// <repoRoot>/.tmp. The folder is named after the tarball's hash and reused while the hash matches.
+// <repoRoot>/.tmp. The folder is named after the tarball's hash (and any extra dependencies a program
+// needs, such as an example's own libraries) and reused while the hash matches.
 import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -32,7 +33,14 @@ async function npm(args: string[], cwd: string): Promise<string> {
   }
 }
 
-export async function installPackedPackage(repoRoot: string): Promise<InstalledProgram> {
+/**
+ * `extraDependencies` (name -> version range) are installed next to the package: what a program itself
+ * requires, for example the certificate library of examples/main. They get a folder of their own.
+ */
+export async function installPackedPackage(
+  repoRoot: string,
+  extraDependencies: Record<string, string> = {},
+): Promise<InstalledProgram> {
   const started = Date.now();
   const entry = path.join(repoRoot, "dist", "provider", "index.js");
   if (!fs.existsSync(entry)) {
@@ -64,6 +72,7 @@ export async function installPackedPackage(repoRoot: string): Promise<InstalledP
   const hash = createHash("sha256")
     .update(fs.readFileSync(tarball))
     .update(pulumiVersion)
+    .update(Object.keys(extraDependencies).length ? JSON.stringify(extraDependencies) : "")
     .digest("hex")
     .slice(0, 16);
   const programDir = path.join(tmp, `program-${hash}`);
@@ -83,7 +92,11 @@ export async function installPackedPackage(repoRoot: string): Promise<InstalledP
       private: true,
       version: "0.0.0",
       description: "Pulumi program folder created by tests/integration/harness/install.ts",
-      dependencies: { [pkg.name]: "file:./package.tgz", "@pulumi/pulumi": pulumiVersion },
+      dependencies: {
+        ...extraDependencies,
+        [pkg.name]: "file:./package.tgz",
+        "@pulumi/pulumi": pulumiVersion,
+      },
     };
     fs.writeFileSync(path.join(staging, "package.json"), JSON.stringify(programPkg, null, 2) + "\n");
     await npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], staging);
