@@ -107,10 +107,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   applyHostFlags(options);
   const readOptions = { tinesTeams: options.tinesTeams, pageSize: options.pageSize };
-  const [tines, twilio] = await Promise.all([
+  // Both reads settle before an error is thrown: with Promise.all, one service's error would return
+  // while the other's list walk went on sending requests in the background.
+  const reads = await Promise.allSettled([
     options.only === "twilio" ? undefined : readTines(readOptions),
     options.only === "tines" ? undefined : readTwilio(readOptions),
   ]);
+  for (const read of reads) if (read.status === "rejected") throw read.reason;
+  const [tines, twilio] = reads.map((read) => (read as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<typeof readTines>> | undefined,
+    Awaited<ReturnType<typeof readTwilio>> | undefined,
+  ];
   const plan = planAdoption({
     tines,
     twilio,

@@ -594,6 +594,27 @@ describe("generator: reading the services (lists only)", () => {
     expect(fs.readdirSync(out)).to.deep.equal([]);
   });
 
+  it("one service failing leaves no read of the other running: generate settles after both", async () => {
+    delete process.env.TWILIO_ACCOUNT_SID;
+    let tinesAnswered = false;
+    nock(TENANT)
+      .get(TINES_BASE)
+      .query(true)
+      .delay(100)
+      .reply(200, () => {
+        tinesAnswered = true;
+        return tinesList([]);
+      });
+    const error = await generate(options()).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.match(/^Twilio: Missing Twilio account SID/);
+    // Before, the Twilio error returned at once and the Tines list request was sent later, in
+    // whichever test ran next.
+    expect(tinesAnswered, "the Tines read had finished when generate failed").to.equal(true);
+  });
+
   it("--tines-tenant and --twilio-accounts-url point the reads elsewhere; a bad one is named", async () => {
     nock("https://other.example.test").get(TINES_BASE).query(true).reply(200, tinesList([]));
     nock("https://twilio.example.test").get(TWILIO_BASE).query(true).reply(200, twilioList([]));
