@@ -186,6 +186,13 @@ interface ServiceSettings<Name extends string, Group extends string> {
   tuning(timeoutMs: Name, maxRetries: Name): Pick<HttpSettings, "timeoutMs" | "maxRetries">;
   /** A rate limit setting as the limiter takes it: its value (0: off) and both of its names. */
   rateLimit(name: Name): RateLimitSetting;
+  /**
+   * `build` (which resolves these settings) run once per configuration: run again only when a value
+   * in the stack config or the environment has changed since. Resolution is a function of those
+   * values alone, and a hook called per resource would otherwise resolve, check and encode every
+   * setting again. A failed build is not kept: the next call fails the same way.
+   */
+  perConfiguration<T>(build: () => T): () => T;
 }
 
 /**
@@ -198,6 +205,19 @@ export function serviceSettings<Name extends string, Group extends string>(decla
 }): ServiceSettings<Name, Group> {
   const { settings, groups } = declared;
   const single = (name: Name) => new Resolved(settings, [name]);
+  const table: readonly Setting[] = Object.values(settings);
+  /**
+   * Every value resolution can read: a setting's stack value, and its environment variable when the
+   * stack does not set it (a group reads the environment only when the stack sets none of its
+   * members, so never for a setting the stack sets). JSON keeps the key unambiguous.
+   */
+  const readValues = () =>
+    JSON.stringify(
+      table.map((s) => {
+        const stacked = fromStack(s);
+        return stacked === undefined ? [null, fromEnv(s) ?? null] : [stacked];
+      }),
+    );
   return {
     group: (group) => new Resolved(settings, groups[group].members, groups[group].title),
     single,
@@ -209,6 +229,20 @@ export function serviceSettings<Name extends string, Group extends string>(decla
       value: single(name).wholeNumber(name),
       setting: `${settings[name].config} / ${settings[name].env}`,
     }),
+    perConfiguration<T>(build: () => T) {
+      // The last build by the values it was built from: one entry. A Map, as the SDK's closure
+      // serializer keeps none of its entries when it copies a provider by value: the connection
+      // (its key or token) never reaches `__provider`.
+      const last = new Map<string, T>();
+      return () => {
+        const values = readValues();
+        if (last.has(values)) return last.get(values) as T;
+        const built = build();
+        last.clear();
+        last.set(values, built);
+        return built;
+      };
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 // within a limit on one request's total wait, never a blind retry of a non-idempotent request that
 // may have reached the server, and errors that name method, path, status and the API's own message
 // with every known secret (in every spelling) redacted.
-import axios, { AxiosInstance } from "axios";
+import axios, { AxiosInstance, AxiosRequestConfig } from "axios";
 import { createHash } from "crypto";
 import * as http from "http";
 import * as https from "https";
@@ -126,21 +126,49 @@ function secretParts(secret: string): Set<string> {
  */
 const SPELLED_AS_IS = /^[A-Za-z0-9._-]*$/;
 
+/** Every spelling of one secret (and its parts), at least MIN_REDACTABLE long. */
+function spellingsOf(secret: string): string[] {
+  const forms = new Set<string>();
+  for (const part of secretParts(secret)) {
+    if (SPELLED_AS_IS.test(part)) {
+      if (part.length >= MIN_REDACTABLE) forms.add(part);
+      continue;
+    }
+    for (const encode of SECRET_ENCODINGS) {
+      const form = encode(part);
+      if (form.length >= MIN_REDACTABLE) forms.add(form);
+    }
+  }
+  return [...forms];
+}
+
+/**
+ * Spellings already worked out, by secret: the same connection key and credential secrets are checked
+ * on every hook, and their encodings were most of the package's own time per call after the request.
+ * Kept in memory only, as the settings and inputs holding these secrets are; bounded, emptied when full.
+ * A Map (and its `size` never read): the SDK's closure serializer, when it copies a provider by value,
+ * keeps none of a Map's entries, so no secret held here can reach `__provider`.
+ */
+const knownSpellings = new Map<string, readonly string[]>();
+const KNOWN_SPELLINGS_MAX = 1_000;
+let knownSpellingsCount = 0;
+
 /** Every spelling of every secret (and secret part), at least MIN_REDACTABLE long. */
 function secretForms(secrets: readonly string[]): Set<string> {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret || secret.length < MIN_REDACTABLE) continue;
-    for (const part of secretParts(secret)) {
-      if (SPELLED_AS_IS.test(part)) {
-        if (part.length >= MIN_REDACTABLE) forms.add(part);
-        continue;
+    let spellings = knownSpellings.get(secret);
+    if (!spellings) {
+      spellings = spellingsOf(secret);
+      if (knownSpellingsCount >= KNOWN_SPELLINGS_MAX) {
+        knownSpellings.clear();
+        knownSpellingsCount = 0;
       }
-      for (const encode of SECRET_ENCODINGS) {
-        const form = encode(part);
-        if (form.length >= MIN_REDACTABLE) forms.add(form);
-      }
+      knownSpellings.set(secret, spellings);
+      knownSpellingsCount++;
     }
+    for (const form of spellings) forms.add(form);
   }
   return forms;
 }
@@ -148,7 +176,10 @@ function secretForms(secrets: readonly string[]): Set<string> {
 /** A test of whether a text holds any of these secrets in any spelling; the spellings are worked out once. */
 export function secretDetector(secrets: readonly string[]): (text: string) => boolean {
   const forms = [...secretForms(secrets)];
-  return (text) => forms.some((form) => text.includes(form));
+  // A text shorter than a spelling cannot hold it: most values checked (names, ids, dates) are.
+  const shortest = Math.min(...forms.map((form) => form.length));
+  return (text) =>
+    text.length >= shortest && forms.some((form) => form.length <= text.length && text.includes(form));
 }
 
 /** Replaces every occurrence of any secret, in any of its spellings, with [secret]. */
@@ -289,12 +320,37 @@ interface Route {
 }
 
 /** Whether a text holds an ASCII control character (C0 or DEL). */
-const hasControl = (text: string) =>
-  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const hasControl = (text: string) => /[\x00-\x1f\x7f]/.test(text);
+
+/**
+ * The request as axios takes it, with no key left undefined: axios merges every key given with its
+ * defaults on each request.
+ */
+function axiosConfig(request: ApiRequest, agent: http.Agent, signal: AbortSignal): AxiosRequestConfig {
+  const config: AxiosRequestConfig = {
+    method: request.method,
+    url: request.path,
+    httpAgent: agent,
+    httpsAgent: agent,
+    // A deadline for the whole exchange (connect, headers and body), not an idle timeout.
+    signal,
+  };
+  if (request.query !== undefined) config.params = request.query;
+  if (request.form) {
+    config.data = new URLSearchParams(request.form).toString();
+    config.headers = { "Content-Type": "application/x-www-form-urlencoded" };
+  } else if (request.json !== undefined) {
+    // JSON as text: axios clones an object body through its config merge, which drops every key
+    // named __proto__, constructor or prototype (a credential's metadata may have one).
+    config.data = JSON.stringify(request.json);
+    config.headers = { "Content-Type": "application/json" };
+  }
+  return config;
+}
 
 export class HttpClient {
   private readonly axios: AxiosInstance;
-  private readonly direct: { http: http.Agent; https: https.Agent };
   /** The service's origin, parsed once. */
   private readonly target: URL;
   /** One keep-alive agent per proxy URL seen in the environment. */
@@ -303,6 +359,10 @@ export class HttpClient {
   private clockOffsetMs: number | undefined;
   /** The rate limiter shared by every client of this service and credential in the process, if any. */
   private readonly limiterKey: string | undefined;
+  /** The keep-alive agent for the service's scheme, without a proxy. */
+  private readonly directAgent: http.Agent;
+  /** The route to a loopback service (the local emulator), which is never proxied: decided once. */
+  private readonly directRoute: Route | undefined;
 
   constructor(readonly settings: HttpSettings) {
     this.target = new URL(settings.baseUrl);
@@ -311,7 +371,13 @@ export class HttpClient {
       const credential = createHash("sha256").update(JSON.stringify(settings.headers)).digest("hex");
       this.limiterKey = `${settings.service}\n${this.target.origin}\n${credential}`;
     }
-    this.direct = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.directAgent =
+      this.target.protocol === "http:"
+        ? new http.Agent({ keepAlive: true })
+        : new https.Agent({ keepAlive: true });
+    this.directRoute = isLoopbackHost(this.target.hostname)
+      ? { agent: this.directAgent, secrets: [] }
+      : undefined;
     this.axios = axios.create({
       baseURL: settings.baseUrl,
       headers: { ...settings.headers, Accept: "application/json" },
@@ -331,9 +397,8 @@ export class HttpClient {
    */
   private routeToService(): Route {
     const target = this.target;
-    const direct = target.protocol === "http:" ? this.direct.http : this.direct.https;
-    const proxyUrl = isLoopbackHost(target.hostname) ? "" : getProxyForUrl(target.href);
-    if (!proxyUrl) return { agent: direct, secrets: [] };
+    const proxyUrl = this.directRoute ? "" : getProxyForUrl(target.href);
+    if (!proxyUrl) return this.directRoute ?? { agent: this.directAgent, secrets: [] };
     let route = this.proxied.get(proxyUrl);
     if (!route) {
       let url: URL;
@@ -405,27 +470,7 @@ export class HttpClient {
       const timer = setTimeout(() => deadline.abort(), this.settings.timeoutMs);
       let response: { status: number; data: unknown; headers: Record<string, unknown> };
       try {
-        response = await this.axios.request({
-          method: request.method,
-          url: request.path,
-          params: request.query,
-          // JSON as text: axios clones an object body through its config merge, which drops every key
-          // named __proto__, constructor or prototype (a credential's metadata may have one).
-          data: request.form
-            ? new URLSearchParams(request.form).toString()
-            : request.json === undefined
-              ? undefined
-              : JSON.stringify(request.json),
-          headers: request.form
-            ? { "Content-Type": "application/x-www-form-urlencoded" }
-            : request.json !== undefined
-              ? { "Content-Type": "application/json" }
-              : {},
-          httpAgent: route.agent,
-          httpsAgent: route.agent,
-          // A deadline for the whole exchange (connect, headers and body), not an idle timeout.
-          signal: deadline.signal,
-        });
+        response = await this.axios.request(axiosConfig(request, route.agent, deadline.signal));
       } catch (error) {
         permit?.done({});
         const timedOut = deadline.signal.aborted;

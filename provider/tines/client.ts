@@ -2,9 +2,9 @@
 import { collectionCalls, RecordsById } from "../core/client";
 import { httpClient } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
-import { HttpClient } from "../core/http";
+import { HttpClient, HttpSettings } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/spec";
-import { tinesHttpSettings } from "./settings";
+import { perTinesConfiguration, tinesHttpSettings } from "./settings";
 
 const BASE = "/api/v1/user_credentials";
 /** The documented maximum `per_page`. */
@@ -181,10 +181,27 @@ function tinesSiblingKey(mode: string, inputs: Inputs): string {
   return JSON.stringify([mode, inputs.name]);
 }
 
-export function tinesApi(mode: string): CredentialApi {
+/**
+ * The connection the settings name, resolved once per configuration, with each mode's credential
+ * calls on it (built on first use).
+ */
+const tinesConnection = perTinesConfiguration(() => {
   const settings = tinesHttpSettings();
-  const http: HttpClient = httpClient(settings);
+  return { settings, http: httpClient(settings), apis: new Map<string, CredentialApi>() };
+});
 
+/** The credential calls of one mode on the connection the settings name. */
+export function tinesApi(mode: string): CredentialApi {
+  const { settings, http, apis } = tinesConnection();
+  let api = apis.get(mode);
+  if (!api) {
+    api = modeApi(mode, settings, http);
+    apis.set(mode, api);
+  }
+  return api;
+}
+
+function modeApi(mode: string, settings: HttpSettings, http: HttpClient): CredentialApi {
   return {
     where: `${settings.baseUrl} (Tines credentials)`,
     connectionSecrets: settings.secrets,

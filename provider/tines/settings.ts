@@ -43,3 +43,11 @@ export function tinesHttpSettings(): HttpSettings {
     rateLimit: { requestsPerMinute: settings.rateLimit("requestsPerMinute") },
   };
 }
+
+/**
+ * `build`, run once per configuration of the Tines settings (see perConfiguration): a connection
+ * built from tinesHttpSettings is resolved, checked and encoded once, not on every hook.
+ */
+export function perTinesConfiguration<T>(build: () => T): () => T {
+  return settings.perConfiguration(build);
+}

@@ -5,7 +5,7 @@ import { httpClient } from "../core/config";
 import { Inputs, isPlainObject } from "../core/fields";
 import { errorBodyMessage, HttpClient, safeText } from "../core/http";
 import { ApiRecord, CredentialApi } from "../core/spec";
-import { twilioHttpSettings } from "./settings";
+import { perTwilioConfiguration, twilioHttpSettings } from "./settings";
 
 const BASE = "/v1/Credentials/AWS";
 /** The documented maximum `PageSize`. */
@@ -123,12 +123,13 @@ export function twilioSiblingKey(inputs: Inputs): string {
 }
 
 /** The connection the settings name, with Twilio's error body form. */
-export function twilioConnection() {
+export const twilioConnection = perTwilioConfiguration(() => {
   const settings = { ...twilioHttpSettings(), parseErrorBody: twilioErrorMessage };
   return { settings, http: httpClient(settings) };
-}
+});
 
-export function twilioApi(): CredentialApi {
+/** The credential calls on the connection the settings name: built once per configuration. */
+export const twilioApi = perTwilioConfiguration((): CredentialApi => {
   const { settings, http } = twilioConnection();
 
   return {
@@ -155,4 +156,4 @@ export function twilioApi(): CredentialApi {
       );
     },
   };
-}
+});

@@ -91,3 +91,11 @@ export function twilioHttpSettings(): HttpSettings {
     rateLimit: { maxConcurrentRequests: settings.rateLimit("maxConcurrentRequests") },
   };
 }
+
+/**
+ * `build`, run once per configuration of the Twilio settings (see perConfiguration): a connection
+ * built from twilioHttpSettings is resolved, checked and encoded once, not on every hook.
+ */
+export function perTwilioConfiguration<T>(build: () => T): () => T {
+  return settings.perConfiguration(build);
+}

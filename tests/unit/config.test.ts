@@ -10,6 +10,8 @@ import {
   MAX_RETRIES_RANGE,
   TIMEOUT_MS_RANGE,
 } from "../../provider/core/config";
+import { tinesTextSpec } from "../../provider/tines/text";
+import { twilioAwsSpec } from "../../provider/twilio/aws";
 import {
   DEFAULT_ENV,
   Env,
@@ -314,6 +316,46 @@ describe("connection settings", () => {
       env({ ...DEFAULT_ENV, TINES_TENANT: "https://second-tenant.example.test" });
       tinesCreateAt("https://second-tenant.example.test");
       expect((await providers.tinesTextCredential.create(TEXT)).id).to.equal("101");
+    });
+
+    it("the same settings give the same connection: resolved once, not on every hook", () => {
+      for (const spec of [twilioAwsSpec, tinesTextSpec]) expect(spec.connect()).to.equal(spec.connect());
+    });
+
+    it("a value changed inside the same stack config object reaches the new host", async () => {
+      const values: Record<string, string> = { "tines:tenant": "https://config-tenant.example.test" };
+      await providers.tinesTextCredential.configure(stackConfig(values));
+      const before = tinesTextSpec.connect();
+      tinesCreateAt("https://config-tenant.example.test");
+      await providers.tinesTextCredential.create(TEXT);
+      startNewRun();
+      values["tines:tenant"] = "https://second-tenant.example.test";
+      expect(tinesTextSpec.connect()).not.to.equal(before);
+      tinesCreateAt("https://second-tenant.example.test");
+      expect((await providers.tinesTextCredential.create(TEXT)).id).to.equal("101");
+    });
+
+    it("a changed Twilio auth token in the environment is the one sent next", async () => {
+      twilioCreateAt(TWILIO_URL);
+      await providers.twilioAwsCredential.create(TWILIO);
+      startNewRun();
+      env({ ...DEFAULT_ENV, TWILIO_AUTH_TOKEN: "rotated-auth-token-0000000000000" });
+      const seen = twilioCreateAt(TWILIO_URL);
+      await providers.twilioAwsCredential.create(TWILIO);
+      expect(seen.authorization).to.equal(basic(TWILIO_ACCOUNT_SID, "rotated-auth-token-0000000000000"));
+    });
+
+    it("a bad setting fails every call until it is fixed (a failed resolution is not kept)", async () => {
+      env({ ...DEFAULT_ENV, TINES_MAX_RETRIES: "many" });
+      for (let call = 0; call < 2; call++) {
+        const error = await rejection(providers.tinesTextCredential.read("5", PROVIDER));
+        expect(error.message).to.include("TINES_MAX_RETRIES");
+      }
+      env(DEFAULT_ENV);
+      nock(DEFAULT_ENV.TINES_TENANT!)
+        .get(`${TINES_BASE}/5`)
+        .reply(200, tinesRecord("TEXT", { id: 5 }));
+      expect((await providers.tinesTextCredential.read("5", PROVIDER)).id).to.equal("5");
     });
 
     it("TINES_MAX_RETRIES=0 means a single attempt", async () => {
