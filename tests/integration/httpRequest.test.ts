@@ -4,25 +4,11 @@
 // `<<secret>>` untouched, and httpRequestSecret never appears in plain text in state, `__provider`,
 // errors or output.
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
-import { Emulator, startEmulator } from "../../emulator";
-import { resourceType } from "../../provider/kinds";
 import { HTTP_REQUEST_OPTIONS } from "../kinds";
-import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
+import { useKindStack } from "./harness";
 
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
-const TYPE = resourceType("tinesHttpRequestCredential");
 /** The SDK's marker of a secret value in a registration. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-const PROGRAM = String.raw`"use strict";
-const fs = require("fs");
-const path = require("path");
-const credentials = require("pulumi-api-credentials");
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
-for (const r of spec.resources) new credentials.TinesHttpRequestCredential(r.name, r.args);
-`;
 
 const TINES_API_KEY = "tines-api-key-http-harness-N3b7";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-http-harness-C5d1";
@@ -36,10 +22,11 @@ const LOCATION = "=response.body.auth.client_token";
 
 describe("TinesHttpRequestCredential through the engine path", function () {
   this.timeout(120_000);
-  let emulator: Emulator;
-  let dir: string;
-  let engine: EngineHarness;
-  const texts: string[] = [];
+  const stack = useKindStack("tinesHttpRequestCredential", {
+    tinesApiKey: TINES_API_KEY,
+    twilioAuthToken: TWILIO_AUTH_TOKEN,
+  });
+  const { up, texts } = stack;
 
   /** Labels (never values) of the secrets found in `text`: as is, JSON-escaped or URL-encoded. */
   const leaks = (text: string) =>
@@ -50,14 +37,8 @@ describe("TinesHttpRequestCredential through the engine path", function () {
         ),
       )
       .map(([label]) => label);
-  const write = (resources: { name: string; args: Record<string, unknown> }[]) =>
-    fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources }));
-  const up = async (): Promise<UpResult> => {
-    const r = await engine.up(path.join(dir, "program.js"));
-    texts.push(r.programOutput, ...r.errors);
-    return r;
-  };
-  const state = (name = "vault") => engine.state.get(engine.urn(TYPE, name))!;
+  const { write } = stack;
+  const state = (name = "vault") => stack.state(name)!;
   const args = (overrides: Record<string, unknown> = {}) => ({
     name: "vault_token",
     teamId: 2,
@@ -68,33 +49,11 @@ describe("TinesHttpRequestCredential through the engine path", function () {
     ...overrides,
   });
 
-  before(async function () {
-    this.timeout(300_000);
-    const installed = await installPackedPackage(repoRoot);
-    emulator = await startEmulator({
-      port: 0,
-      tinesApiKey: TINES_API_KEY,
-      twilioAuthToken: TWILIO_AUTH_TOKEN,
-    });
-    dir = fs.mkdtempSync(path.join(installed.programDir, "http-"));
-    fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
-    engine = await EngineHarness.start({
-      programDir: installed.programDir,
-      ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
-    });
-  });
-
-  after(async () => {
-    await engine?.stop();
-    await emulator?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   it("creates: the options reach Tines as an object with <<secret>> untouched; the secret is a secret", async () => {
     write([{ name: "vault", args: args() }]);
     const r = await up();
     expect(r.errors).to.deep.equal([]);
-    const record = emulator.tines.get(Number(state().id))!;
+    const record = stack.emulator.tines.get(Number(state().id))!;
     expect(record).to.deep.include({
       mode: "HTTP_REQUEST_AGENT",
       http_request_options: HTTP_REQUEST_OPTIONS(),
@@ -102,7 +61,7 @@ describe("TinesHttpRequestCredential through the engine path", function () {
       http_request_secret: FIRST,
       http_request_ttl: 300,
     });
-    const reg = engine.registrations.find((g) => g.custom && g.name === "vault")!;
+    const reg = stack.engine.registrations.find((g) => g.custom && g.name === "vault")!;
     expect(reg.object.httpRequestSecret).to.have.property(SECRET_SIG);
     expect(reg.additionalSecretOutputs).to.include("httpRequestSecret");
     expect(reg.provider).to.match(/require\("pulumi-api-credentials\/engine\/tinesHttpRequest"\)/);
@@ -116,11 +75,11 @@ describe("TinesHttpRequestCredential through the engine path", function () {
   });
 
   it("a no-change up makes no request", async () => {
-    const from = emulator.log.length;
+    const from = stack.emulator.log.length;
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps.map((s) => s.op)).to.deep.equal(["same"]);
-    expect(emulator.log.slice(from).filter((e) => e.service !== "control")).to.deep.equal([]);
+    expect(stack.emulator.log.slice(from).filter((e) => e.service !== "control")).to.deep.equal([]);
   });
 
   it("updates in place: new options and secret, the TTL left out is sent as null", async () => {
@@ -130,15 +89,15 @@ describe("TinesHttpRequestCredential through the engine path", function () {
       httpRequestSecret: ROTATED,
     });
     write([{ name: "vault", args: withoutTtl }]);
-    const from = emulator.log.length;
+    const from = stack.emulator.log.length;
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
     expect(state().id).to.equal(id);
     // One PUT; the null it carries is pinned by the unit test (the emulator's log has no bodies, and it
     // resets a TTL left out of a PUT to null as documented, so the record shows the result either way).
-    expect(emulator.log.slice(from).filter((e) => e.method === "PUT")).to.have.length(1);
-    expect(emulator.tines.get(Number(id))).to.deep.include({
+    expect(stack.emulator.log.slice(from).filter((e) => e.method === "PUT")).to.have.length(1);
+    expect(stack.emulator.tines.get(Number(id))).to.deep.include({
       http_request_options: HTTP_REQUEST_OPTIONS("https://vault.example.com/v2/login"),
       http_request_secret: ROTATED,
       http_request_ttl: null,
@@ -148,12 +107,12 @@ describe("TinesHttpRequestCredential through the engine path", function () {
 
   it("refresh after an out-of-band change drops the write-only fields from state; the next up sends them again", async () => {
     const id = Number(state().id);
-    emulator.tines.update(id, {
+    stack.emulator.tines.update(id, {
       http_request_location_of_token: "=response.body.changed",
       http_request_ttl: 5,
       description: "by hand",
     });
-    const refreshed = await engine.refresh();
+    const refreshed = await stack.engine.refresh();
     expect(refreshed.errors).to.deep.equal([]);
     for (const name of ["httpRequestOptions", "httpRequestLocationOfToken", "httpRequestSecret"]) {
       expect(state().outputs, name).not.to.have.property(name);
@@ -161,7 +120,7 @@ describe("TinesHttpRequestCredential through the engine path", function () {
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
-    expect(emulator.tines.get(id)).to.deep.include({
+    expect(stack.emulator.tines.get(id)).to.deep.include({
       http_request_options: HTTP_REQUEST_OPTIONS("https://vault.example.com/v2/login"),
       http_request_location_of_token: LOCATION,
       http_request_secret: ROTATED,
@@ -171,12 +130,12 @@ describe("TinesHttpRequestCredential through the engine path", function () {
   });
 
   it("options given as a JSON string are refused at check, naming the field, before any request", async () => {
-    const from = emulator.log.length;
+    const from = stack.emulator.log.length;
     write([{ name: "vault", args: args({ httpRequestOptions: JSON.stringify(HTTP_REQUEST_OPTIONS()) }) }]);
     const r = await up();
     expect(r.ok).to.equal(false);
     expect(r.failures.map((f) => f.property)).to.deep.equal(["httpRequestOptions"]);
-    expect(emulator.log.slice(from).filter((e) => e.service !== "control")).to.deep.equal([]);
+    expect(stack.emulator.log.slice(from).filter((e) => e.service !== "control")).to.deep.equal([]);
   });
 
   it("replaces on a team change, deleting the old credential", async () => {
@@ -185,15 +144,15 @@ describe("TinesHttpRequestCredential through the engine path", function () {
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps[0].op).to.equal("replace");
-    expect(emulator.tines.get(old)).to.equal(undefined);
-    expect(emulator.tines.get(Number(state().id))).to.deep.include({
+    expect(stack.emulator.tines.get(old)).to.equal(undefined);
+    expect(stack.emulator.tines.get(Number(state().id))).to.deep.include({
       team_id: 3,
       http_request_secret: ROTATED,
     });
   });
 
   it("adopts a seeded HTTP_REQUEST_AGENT credential: no create, one PUT with the declared fields", async () => {
-    const seeded = emulator.tines.seed({
+    const seeded = stack.emulator.tines.seed({
       name: "seeded_vault",
       mode: "HTTP_REQUEST_AGENT",
       team_id: 2,
@@ -202,7 +161,7 @@ describe("TinesHttpRequestCredential through the engine path", function () {
       http_request_secret: SEEDED,
       http_request_ttl: 60,
     });
-    const from = emulator.log.length;
+    const from = stack.emulator.log.length;
     write([
       { name: "vault", args: args({ teamId: 3, httpRequestSecret: ROTATED }) },
       {
@@ -213,9 +172,9 @@ describe("TinesHttpRequestCredential through the engine path", function () {
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(state("adopted").id).to.equal(String(seeded.id));
-    const calls = emulator.log.slice(from).filter((e) => e.service !== "control");
+    const calls = stack.emulator.log.slice(from).filter((e) => e.service !== "control");
     expect(calls.map((e) => e.method).sort()).to.deep.equal(["GET", "PUT"]);
-    expect(emulator.tines.get(seeded.id)).to.deep.include({
+    expect(stack.emulator.tines.get(seeded.id)).to.deep.include({
       name: "adopted_vault",
       http_request_options: HTTP_REQUEST_OPTIONS(),
       http_request_location_of_token: LOCATION,
@@ -226,15 +185,15 @@ describe("TinesHttpRequestCredential through the engine path", function () {
 
   it("destroys every credential, and no secret reached state, __provider, the host's output or errors", async () => {
     // The snapshot is what a checkpoint would hold: secret-marked values are encrypted there.
-    const snapshot = JSON.stringify(engine.stateSnapshot());
+    const snapshot = JSON.stringify(stack.engine.stateSnapshot());
     expect(snapshot).to.include("<<secret>>"); // the options are there, in plain text, as declared
-    const providers = engine.registrations.map((g) => g.provider ?? "").join("\n");
-    const r = await engine.destroy();
+    const providers = stack.engine.registrations.map((g) => g.provider ?? "").join("\n");
+    const r = await stack.engine.destroy();
     expect(r.errors).to.deep.equal([]);
-    expect(emulator.tines.list()).to.deep.equal([]);
+    expect(stack.emulator.tines.list()).to.deep.equal([]);
     expect(leaks(snapshot), "state").to.deep.equal([]);
     expect(leaks(providers), "__provider").to.deep.equal([]);
-    expect(leaks(engine.hostOutput()), "host output").to.deep.equal([]);
+    expect(leaks(stack.engine.hostOutput()), "host output").to.deep.equal([]);
     expect(leaks(texts.join("\n")), "program output and errors").to.deep.equal([]);
   });
 });

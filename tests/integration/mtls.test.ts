@@ -2,34 +2,20 @@
 // real provider host, the emulator): create, update, replace, refresh after an out-of-band change,
 // adopt and destroy, with the client key never in plain text in state, `__provider`, errors or output.
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
-import { Emulator, startEmulator } from "../../emulator";
-import { resourceType } from "../../provider/kinds";
 import { pki } from "../certificates";
 import { keyLines } from "../unit/helpers";
-import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
-
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
-const TYPE = resourceType("tinesMtlsCredential");
-
-const PROGRAM = String.raw`"use strict";
-const fs = require("fs");
-const path = require("path");
-const credentials = require("pulumi-api-credentials");
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
-for (const r of spec.resources) new credentials.TinesMtlsCredential(r.name, r.args);
-`;
+import { useKindStack } from "./harness";
 
 const TINES_API_KEY = "tines-api-key-mtls-harness-R4t8";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-mtls-harness-K2p6";
 
 describe("TinesMtlsCredential through the engine path", function () {
   this.timeout(120_000);
-  let emulator: Emulator;
-  let dir: string;
-  let engine: EngineHarness;
-  const texts: string[] = [];
+  const stack = useKindStack("tinesMtlsCredential", {
+    tinesApiKey: TINES_API_KEY,
+    twilioAuthToken: TWILIO_AUTH_TOKEN,
+  });
+  const { up, texts } = stack;
 
   /** Labels of the secrets (the API key, every client key by its base64 lines) found in `text`. */
   const leaks = (text: string) => {
@@ -41,14 +27,8 @@ describe("TinesMtlsCredential through the engine path", function () {
     ];
     return secrets.filter(([, s]) => text.includes(s)).map(([label]) => label);
   };
-  const write = (resources: { name: string; args: Record<string, unknown> }[]) =>
-    fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify({ resources }));
-  const up = async (): Promise<UpResult> => {
-    const r = await engine.up(path.join(dir, "program.js"));
-    texts.push(r.programOutput, ...r.errors);
-    return r;
-  };
-  const state = () => engine.state.get(engine.urn(TYPE, "edge"))!;
+  const { write } = stack;
+  const state = () => stack.state("edge")!;
   const args = (overrides: Record<string, unknown> = {}) => ({
     name: "edge_mtls",
     teamId: 2,
@@ -58,33 +38,11 @@ describe("TinesMtlsCredential through the engine path", function () {
     ...overrides,
   });
 
-  before(async function () {
-    this.timeout(300_000);
-    const installed = await installPackedPackage(repoRoot);
-    emulator = await startEmulator({
-      port: 0,
-      tinesApiKey: TINES_API_KEY,
-      twilioAuthToken: TWILIO_AUTH_TOKEN,
-    });
-    dir = fs.mkdtempSync(path.join(installed.programDir, "mtls-"));
-    fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
-    engine = await EngineHarness.start({
-      programDir: installed.programDir,
-      ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
-    });
-  });
-
-  after(async () => {
-    await engine?.stop();
-    await emulator?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   it("creates: the emulator holds the three PEMs, state holds the key only as a secret", async () => {
     write([{ name: "edge", args: args() }]);
     const r = await up();
     expect(r.errors).to.deep.equal([]);
-    const record = emulator.tines.get(Number(state().id))!;
+    const record = stack.emulator.tines.get(Number(state().id))!;
     expect(record).to.deep.include({
       mode: "MTLS",
       mtls_client_certificate: pki().client,
@@ -96,7 +54,7 @@ describe("TinesMtlsCredential through the engine path", function () {
       mtlsClientCertificate: pki().client,
       mtlsRootCertificate: pki().root,
     });
-    const reg = engine.registrations.find((g) => g.custom && g.name === "edge")!;
+    const reg = stack.engine.registrations.find((g) => g.custom && g.name === "edge")!;
     expect(reg.provider).to.match(/require\("pulumi-api-credentials\/engine\/tinesMtls"\)/);
     expect(reg.additionalSecretOutputs).to.include("mtlsClientPrivateKey");
     expect(Buffer.byteLength(reg.provider!)).to.be.below(400);
@@ -118,7 +76,7 @@ describe("TinesMtlsCredential through the engine path", function () {
     expect(r.errors).to.deep.equal([]);
     expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
     expect(state().id).to.equal(id);
-    expect(emulator.tines.get(Number(id))).to.deep.include({
+    expect(stack.emulator.tines.get(Number(id))).to.deep.include({
       mtls_client_certificate: pki().chainedClient,
       mtls_client_private_key: pki().chainedClientKey,
       mtls_root_certificate: pki().intermediate + pki().root,
@@ -127,15 +85,15 @@ describe("TinesMtlsCredential through the engine path", function () {
 
   it("refresh after an out-of-band change drops the PEMs from state; the next up sends them again", async () => {
     const id = Number(state().id);
-    emulator.tines.update(id, { mtls_client_certificate: pki().otherClient, description: "by hand" });
-    const refreshed = await engine.refresh();
+    stack.emulator.tines.update(id, { mtls_client_certificate: pki().otherClient, description: "by hand" });
+    const refreshed = await stack.engine.refresh();
     expect(refreshed.errors).to.deep.equal([]);
     expect(state().outputs).not.to.have.property("mtlsClientCertificate");
     expect(state().outputs).not.to.have.property("mtlsClientPrivateKey");
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
-    expect(emulator.tines.get(id)).to.deep.include({
+    expect(stack.emulator.tines.get(id)).to.deep.include({
       mtls_client_certificate: pki().chainedClient,
       mtls_client_private_key: pki().chainedClientKey,
       description: "",
@@ -143,12 +101,12 @@ describe("TinesMtlsCredential through the engine path", function () {
   });
 
   it("a bad key is refused at check, naming the property, before any request", async () => {
-    const before = emulator.log.length;
+    const before = stack.emulator.log.length;
     write([{ name: "edge", args: args({ mtlsClientPrivateKey: pki().otherClientKey }) }]);
     const r = await up();
     expect(r.ok).to.equal(false);
     expect(r.failures.map((f) => f.property)).to.deep.equal(["mtlsClientPrivateKey"]);
-    expect(emulator.log.slice(before).filter((e) => e.method === "PUT")).to.deep.equal([]);
+    expect(stack.emulator.log.slice(before).filter((e) => e.method === "PUT")).to.deep.equal([]);
   });
 
   it("replaces on a team change, deleting the old credential", async () => {
@@ -157,12 +115,12 @@ describe("TinesMtlsCredential through the engine path", function () {
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps[0].op).to.equal("replace");
-    expect(emulator.tines.get(old)).to.equal(undefined);
-    expect(emulator.tines.get(Number(state().id))!.team_id).to.equal(3);
+    expect(stack.emulator.tines.get(old)).to.equal(undefined);
+    expect(stack.emulator.tines.get(Number(state().id))!.team_id).to.equal(3);
   });
 
   it("adopts a seeded MTLS credential: no create, one PUT with the declared PEMs", async () => {
-    const seeded = emulator.tines.seed({
+    const seeded = stack.emulator.tines.seed({
       name: "seeded_mtls",
       mode: "MTLS",
       team_id: 2,
@@ -176,8 +134,8 @@ describe("TinesMtlsCredential through the engine path", function () {
     ]);
     const r = await up();
     expect(r.errors).to.deep.equal([]);
-    expect(engine.state.get(engine.urn(TYPE, "adopted"))!.id).to.equal(String(seeded.id));
-    expect(emulator.tines.get(seeded.id)).to.deep.include({
+    expect(stack.state("adopted")!.id).to.equal(String(seeded.id));
+    expect(stack.emulator.tines.get(seeded.id)).to.deep.include({
       name: "adopted_mtls",
       mtls_client_certificate: pki().client,
       mtls_client_private_key: pki().clientKey,
@@ -187,15 +145,15 @@ describe("TinesMtlsCredential through the engine path", function () {
 
   it("destroys every credential, and no key reached state, __provider, the host's output or errors", async () => {
     // The snapshot is what a checkpoint would hold: secret-marked values are encrypted there.
-    const snapshot = JSON.stringify(engine.stateSnapshot());
+    const snapshot = JSON.stringify(stack.engine.stateSnapshot());
     expect(snapshot).to.include(pki().client.split("\n")[1]); // the certificates are there, in plain text
-    const providers = engine.registrations.map((g) => g.provider ?? "").join("\n");
-    const r = await engine.destroy();
+    const providers = stack.engine.registrations.map((g) => g.provider ?? "").join("\n");
+    const r = await stack.engine.destroy();
     expect(r.errors).to.deep.equal([]);
-    expect(emulator.tines.list()).to.deep.equal([]);
+    expect(stack.emulator.tines.list()).to.deep.equal([]);
     expect(leaks(snapshot), "state").to.deep.equal([]);
     expect(leaks(providers), "__provider").to.deep.equal([]);
-    expect(leaks(engine.hostOutput()), "host output").to.deep.equal([]);
+    expect(leaks(stack.engine.hostOutput()), "host output").to.deep.equal([]);
     expect(leaks(texts.join("\n")), "program output and errors").to.deep.equal([]);
   });
 });

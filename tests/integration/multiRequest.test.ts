@@ -2,25 +2,11 @@
 // stored only as secrets (the registration carries the whole credentialRequests list secret), and
 // no nested secret reaches state, `__provider`, the host's output or errors.
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
-import { Emulator, startEmulator } from "../../emulator";
-import { resourceType } from "../../provider/kinds";
 import { MULTI_REQUESTS } from "../kinds";
-import { emulatorStackConfig, EngineHarness, installPackedPackage, UpResult } from "./harness";
+import { useKindStack } from "./harness";
 
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
-const TYPE = resourceType("tinesMultiRequestCredential");
 /** The SDK's marker of a secret value in a registration. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-const PROGRAM = String.raw`"use strict";
-const fs = require("fs");
-const path = require("path");
-const credentials = require("pulumi-api-credentials");
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
-for (const r of spec.resources) new credentials.TinesMultiRequestCredential(r.name, r.args);
-`;
 
 const TINES_API_KEY = "tines-api-key-multi-harness-V6w1";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-multi-harness-B8n3";
@@ -30,72 +16,36 @@ const ROTATED = "nested-rotated-secret-harness-Uu2i";
 
 describe("TinesMultiRequestCredential through the engine path", function () {
   this.timeout(120_000);
-  let emulator: Emulator;
-  let dir: string;
-  let engine: EngineHarness;
-  const texts: string[] = [];
+  const stack = useKindStack("tinesMultiRequestCredential", {
+    tinesApiKey: TINES_API_KEY,
+    twilioAuthToken: TWILIO_AUTH_TOKEN,
+  });
+  const { up, texts } = stack;
 
   const leaks = (text: string) =>
     Object.entries({ TINES_API_KEY, FIRST, SECOND, ROTATED })
       .filter(([, s]) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)))
       .map(([label]) => label);
-  const write = (requests: unknown) =>
-    fs.writeFileSync(
-      path.join(dir, "spec.json"),
-      JSON.stringify({
-        resources: [
-          {
-            name: "vault",
-            args: {
-              name: "vault_token",
-              teamId: 2,
-              credentialRequests: requests,
-              httpRequestLocationOfToken: "=response.body.token",
-              httpRequestTtl: 300,
-            },
-          },
-        ],
-      }),
-    );
-  const up = async (): Promise<UpResult> => {
-    const r = await engine.up(path.join(dir, "program.js"));
-    texts.push(r.programOutput, ...r.errors);
-    return r;
-  };
-  const state = () => engine.state.get(engine.urn(TYPE, "vault"))!;
-
-  before(async function () {
-    this.timeout(300_000);
-    const installed = await installPackedPackage(repoRoot);
-    emulator = await startEmulator({
-      port: 0,
-      tinesApiKey: TINES_API_KEY,
-      twilioAuthToken: TWILIO_AUTH_TOKEN,
-    });
-    dir = fs.mkdtempSync(path.join(installed.programDir, "multi-"));
-    fs.writeFileSync(path.join(dir, "program.js"), PROGRAM);
-    engine = await EngineHarness.start({
-      programDir: installed.programDir,
-      ...emulatorStackConfig(emulator, { tinesApiKey: TINES_API_KEY, twilioAuthToken: TWILIO_AUTH_TOKEN }),
-    });
+  const declared = (requests: unknown): Record<string, unknown> => ({
+    name: "vault_token",
+    teamId: 2,
+    credentialRequests: requests,
+    httpRequestLocationOfToken: "=response.body.token",
+    httpRequestTtl: 300,
   });
-
-  after(async () => {
-    await engine?.stop();
-    await emulator?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const write = (requests: unknown, args = declared(requests)) => stack.write([{ name: "vault", args }]);
+  const state = () => stack.state("vault")!;
 
   it("creates: the registration carries credentialRequests as a secret, state marks it secret", async () => {
     write(MULTI_REQUESTS(FIRST, SECOND));
     const r = await up();
     expect(r.errors).to.deep.equal([]);
-    const reg = engine.registrations.find((g) => g.custom && g.name === "vault")!;
+    const reg = stack.engine.registrations.find((g) => g.custom && g.name === "vault")!;
     expect(reg.object.credentialRequests).to.have.property(SECRET_SIG);
     expect(reg.additionalSecretOutputs).to.include("credentialRequests");
     expect(reg.provider).to.match(/require\("pulumi-api-credentials\/engine\/tinesMultiRequest"\)/);
     expect(state().secretKeys).to.deep.equal(["credentialRequests"]);
-    const record = emulator.tines.get(Number(state().id))!;
+    const record = stack.emulator.tines.get(Number(state().id))!;
     expect(record).to.deep.include({
       mode: "MULTI_REQUEST",
       credential_requests: MULTI_REQUESTS(FIRST, SECOND).map((q) => ({
@@ -109,29 +59,28 @@ describe("TinesMultiRequestCredential through the engine path", function () {
   it("updates in place: a rotated nested secret and a removed one, the TTL left out (sent as null)", async () => {
     const id = state().id;
     const requests = MULTI_REQUESTS(ROTATED, SECOND);
-    write([requests[0], { options: requests[1].options }]);
-    const spec = JSON.parse(fs.readFileSync(path.join(dir, "spec.json"), "utf8"));
-    delete spec.resources[0].args.httpRequestTtl;
-    fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify(spec));
+    const changed = [requests[0], { options: requests[1].options }];
+    const { httpRequestTtl: _left, ...withoutTtl } = declared(changed);
+    write(changed, withoutTtl);
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     expect(r.steps.map((s) => s.op)).to.deep.equal(["update"]);
     expect(state().id).to.equal(id);
-    const record = emulator.tines.get(Number(id))!;
+    const record = stack.emulator.tines.get(Number(id))!;
     expect(record.http_request_ttl).to.equal(null);
     const stored = record.credential_requests as { http_request_secret?: string }[];
     expect(stored[0].http_request_secret).to.equal(ROTATED);
   });
 
   it("destroys, and no nested secret reached state, __provider, the host's output or errors", async () => {
-    const snapshot = JSON.stringify(engine.stateSnapshot());
-    const providers = engine.registrations.map((g) => g.provider ?? "").join("\n");
-    const r = await engine.destroy();
+    const snapshot = JSON.stringify(stack.engine.stateSnapshot());
+    const providers = stack.engine.registrations.map((g) => g.provider ?? "").join("\n");
+    const r = await stack.engine.destroy();
     expect(r.errors).to.deep.equal([]);
-    expect(emulator.tines.list()).to.deep.equal([]);
+    expect(stack.emulator.tines.list()).to.deep.equal([]);
     expect(leaks(snapshot), "state").to.deep.equal([]);
     expect(leaks(providers), "__provider").to.deep.equal([]);
-    expect(leaks(engine.hostOutput()), "host output").to.deep.equal([]);
+    expect(leaks(stack.engine.hostOutput()), "host output").to.deep.equal([]);
     expect(leaks(texts.join("\n")), "program output and errors").to.deep.equal([]);
   });
 });

@@ -12,5 +12,6 @@
 export * from "./engine";
 export * from "./host";
 export * from "./install";
+export * from "./kindStack";
 export * from "./protocol";
 export * from "./stackConfig";
