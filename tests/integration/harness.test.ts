@@ -400,6 +400,51 @@ describe("engine-path harness (self-test with a fixture provider)", function () 
     expect(snapshot.resources).to.have.length(1); // the stack
   });
 
+  it("successive runs share a runner that loads the program afresh and reports only that run's output; a failed run retires it", async () => {
+    const own = await EngineHarness.start({ programDir: dir, config: { "fixture:greeting": "hello" } });
+    const size = 200_000; // output of many pipe chunks, so the end of a run is found across chunk bounds
+    const writeEcho = (tag: string, fail = false) =>
+      fs.writeFileSync(path.join(dir, "echo.json"), JSON.stringify({ tag, fail }));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "echo.js"),
+        `const echo = require("./echo.json");
+        process.stdout.write("#".repeat(${size}) + "out-" + echo.tag + "\\n");
+        process.stderr.write("%".repeat(${size}) + "err-" + echo.tag + "\\n");
+        if (echo.fail) throw new Error("echo failed on purpose: " + echo.tag);
+        module.exports = { tag: echo.tag };`,
+      );
+      const count = (text: string, c: string) => text.split("").filter((x) => x === c).length;
+      writeEcho("one");
+      const one = await own.up("echo.js");
+      expect(one.errors).to.deep.equal([]);
+      expect(one.outputs).to.deep.equal({ tag: "one" });
+      expect(one.programOutput).to.include("out-one").and.include("err-one");
+      expect([count(one.programOutput, "#"), count(one.programOutput, "%")]).to.deep.equal([size, size]);
+
+      writeEcho("two");
+      const two = await own.up("echo.js");
+      expect(two.errors).to.deep.equal([]);
+      expect(two.outputs).to.deep.equal({ tag: "two" }, "the program's files are read afresh");
+      expect(two.programOutput).to.include("out-two").and.not.include("one");
+      expect(two.programPid).to.equal(one.programPid, "a run that succeeded keeps its runner");
+
+      writeEcho("three", true);
+      const three = await own.up("echo.js");
+      expect(three.errors.join("\n")).to.include("echo failed on purpose: three");
+      expect(three.programPid).to.equal(two.programPid);
+
+      writeEcho("four");
+      const four = await own.up("echo.js");
+      expect(four.errors).to.deep.equal([]);
+      expect(four.outputs).to.deep.equal({ tag: "four" });
+      expect(four.programOutput).to.include("out-four").and.not.include("three");
+      expect(four.programPid).to.not.equal(three.programPid, "a failed run's runner is not used again");
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("parallelDeletes: destroy deletes at once, each dependent before what it depends on", async () => {
     const parallel = await EngineHarness.start({
       programDir: dir,

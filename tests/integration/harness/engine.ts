@@ -28,6 +28,7 @@ import {
   ParentMessage,
   RawRegistration,
   REDACTED_SECRET,
+  RUN_END,
   RunnerArgs,
   UNKNOWN,
   changedKeys,
@@ -108,6 +109,8 @@ export interface UpResult {
   hostCalls: ProviderHost["calls"];
   /** The program's stdout and stderr. */
   programOutput: string;
+  /** The process that ran the program (the runner, kept across runs while they succeed). */
+  programPid: number;
   ms: number;
 }
 export interface RefreshStep {
@@ -147,9 +150,27 @@ interface RunContext {
   stackOutputs?: JsonObject;
 }
 
+/** A program runner process (runner.ts): it serves the successive runs of one engine. */
 interface Runner {
   child: ChildProcess;
+  /** The run in progress: its stdout and stderr as they arrive, RUN_END markers removed. */
   output: string;
+  /** Runs started, and per stream the runs whose end marker has arrived. */
+  runs: number;
+  ends: Record<OutputStream, number>;
+  /** Per stream: the start of a marker cut off by the end of a chunk, held back until the next one. */
+  held: Record<OutputStream, string>;
+  /** Called when an end marker arrives. */
+  onEnd?: () => void;
+}
+type OutputStream = "stdout" | "stderr";
+
+/** How many characters at the end of `text` could begin `marker`. */
+function heldBack(text: string, marker: string): number {
+  for (let k = Math.min(text.length, marker.length - 1); k > 0; k--) {
+    if (text.endsWith(marker.slice(0, k))) return k;
+  }
+  return 0;
 }
 
 function setRef(runner: Runner, ref: boolean): void {
@@ -203,7 +224,8 @@ export class EngineHarness {
   maxConcurrentSteps = 0;
 
   private runs = 0;
-  private warm?: Runner;
+  /** The runner for the next run: started with the engine, kept after each run that succeeds. */
+  private runner?: Runner;
   private stopped = false;
   private readonly project: string;
   private readonly stack: string;
@@ -228,7 +250,7 @@ export class EngineHarness {
       throw e;
     }
     const engine = new EngineHarness(host, options);
-    engine.warm = engine.spawnRunner();
+    engine.runner = engine.spawnRunner();
     return engine;
   }
 
@@ -240,11 +262,11 @@ export class EngineHarness {
     return this.host.output;
   }
 
-  /** Stops the provider host and the warm program runner. */
+  /** Stops the provider host and the program runner. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.warm?.child.kill("SIGKILL");
-    this.warm = undefined;
+    this.runner?.child.kill("SIGKILL");
+    this.runner = undefined;
     await this.host.stop();
   }
 
@@ -268,7 +290,7 @@ export class EngineHarness {
     // Deletes left over from an earlier run that failed go first, as the engine does.
     if (!preview) await this.deleteAll([...this.pendingDeletes].reverse(), ctx.steps, ctx.errors, true);
 
-    const { programOutput, programErrors } = await this.runProgram(program, preview, (msg) => {
+    const { programOutput, programErrors, programPid } = await this.runProgram(program, preview, (msg) => {
       if (msg.t === "outputs") {
         if (msg.urn.split("::")[2] === STACK_TYPE) ctx.stackOutputs = msg.outputs;
         return undefined;
@@ -304,6 +326,7 @@ export class EngineHarness {
       secretOutputs: secretKeys,
       hostCalls: this.host.calls.slice(callsBefore),
       programOutput,
+      programPid,
       ms: Date.now() - started,
     };
   }
@@ -390,8 +413,9 @@ export class EngineHarness {
   // ---------------------------------------------------------------------------------------------------------
 
   /**
-   * A runner process that has already loaded @pulumi/pulumi (and its closure serializer) and waits for a
-   * "run" message. One is kept warm for the next `up`, which saves about a second of start-up per run.
+   * A runner process that loads @pulumi/pulumi (and its closure serializer) and then waits for a "run"
+   * message. It is started with the engine, so the first `up` does not wait for the SDK to load, and kept for
+   * the engine's next `up` while its runs succeed: that saves a process start (about a second of CPU) per run.
    */
   private spawnRunner(): Runner {
     const env: NodeJS.ProcessEnv = {};
@@ -408,9 +432,31 @@ export class EngineHarness {
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       },
     );
-    const runner: Runner = { child, output: "" };
-    child.stdout!.on("data", (c: Buffer) => (runner.output += c.toString("utf8")));
-    child.stderr!.on("data", (c: Buffer) => (runner.output += c.toString("utf8")));
+    const runner: Runner = {
+      child,
+      output: "",
+      runs: 0,
+      ends: { stdout: 0, stderr: 0 },
+      held: { stdout: "", stderr: "" },
+    };
+    const marker = `${RUN_END}\n`;
+    for (const stream of ["stdout", "stderr"] as const) {
+      child[stream]!.setEncoding("utf8");
+      child[stream]!.on("data", (chunk: string) => {
+        let text = runner.held[stream] + chunk;
+        let ended = false;
+        for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker)) {
+          runner.output += text.slice(0, i);
+          text = text.slice(i + marker.length);
+          runner.ends[stream]++;
+          ended = true;
+        }
+        const keep = heldBack(text, marker);
+        runner.output += text.slice(0, text.length - keep);
+        runner.held[stream] = text.slice(text.length - keep);
+        if (ended) runner.onEnd?.();
+      });
+    }
     child.on("error", () => undefined); // reported through "exit"
     // An idle runner must not keep this process alive (e.g. a test that forgets stop()).
     setRef(runner, false);
@@ -418,8 +464,8 @@ export class EngineHarness {
   }
 
   private takeRunner(): Runner {
-    let runner = this.warm;
-    this.warm = undefined;
+    let runner = this.runner;
+    this.runner = undefined;
     if (
       !runner ||
       runner.child.exitCode !== null ||
@@ -429,16 +475,25 @@ export class EngineHarness {
       if (runner) runner.child.kill("SIGKILL");
       runner = this.spawnRunner();
     }
-    if (!this.stopped) this.warm = this.spawnRunner();
     setRef(runner, true);
     return runner;
+  }
+
+  /** Keeps a runner whose run succeeded for the next run; ends any other. */
+  private releaseRunner(runner: Runner, reusable: boolean): void {
+    if (reusable && !this.stopped && !this.runner && runner.child.connected) {
+      setRef(runner, false);
+      this.runner = runner;
+    } else {
+      runner.child.kill("SIGKILL");
+    }
   }
 
   private runProgram(
     program: string,
     preview: boolean,
     onMessage: (m: ChildMessage) => Promise<ParentMessage> | undefined,
-  ): Promise<{ programOutput: string; programErrors: string[] }> {
+  ): Promise<{ programOutput: string; programErrors: string[]; programPid: number }> {
     const args: RunnerArgs = {
       programDir: this.options.programDir,
       program,
@@ -448,15 +503,38 @@ export class EngineHarness {
     };
     const runner = this.takeRunner();
     const { child } = runner;
+    const run = ++runner.runs;
+    runner.output = "";
 
     return new Promise((resolve) => {
       let done: Extract<ChildMessage, { t: "done" }> | undefined;
+      let finished = false;
       const inflight: Promise<unknown>[] = [];
       const timeoutMs = this.options.upTimeoutMs ?? 120_000;
       const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      child.on("message", (m: ChildMessage) => {
+      const finish = async (programErrors: string[], reusable: boolean) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        child.off("message", onChildMessage);
+        child.off("exit", onExit);
+        runner.onEnd = undefined;
+        await Promise.allSettled(inflight);
+        const programOutput = runner.output;
+        this.releaseRunner(runner, reusable);
+        resolve({ programOutput, programErrors, programPid: child.pid ?? 0 });
+      };
+      // Done once the runner said so and its output up to the run's end marker has arrived on both streams.
+      const settled = () => {
+        if (done && runner.ends.stdout >= run && runner.ends.stderr >= run) {
+          void finish([...done.errors], done.ok);
+        }
+      };
+      runner.onEnd = settled;
+      const onChildMessage = (m: ChildMessage) => {
         if (m.t === "done") {
           done = m;
+          settled();
           return;
         }
         const answer = onMessage(m);
@@ -467,10 +545,8 @@ export class EngineHarness {
             }),
           );
         }
-      });
-      child.on("exit", async (code, signal) => {
-        clearTimeout(timer);
-        await Promise.allSettled(inflight);
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         const programErrors = done ? [...done.errors] : [];
         if (!done) {
           programErrors.push(
@@ -479,8 +555,10 @@ export class EngineHarness {
               : `program runner exited (${code ?? signal}) without finishing:\n${runner.output}`,
           );
         }
-        resolve({ programOutput: runner.output, programErrors });
-      });
+        void finish(programErrors, false);
+      };
+      child.on("message", onChildMessage);
+      child.on("exit", onExit);
       child.send({ t: "run", args } satisfies ParentMessage);
     });
   }

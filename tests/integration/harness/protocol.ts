@@ -36,6 +36,9 @@ export interface RawRegistration {
   importId: string;
 }
 
+/** Written by the runner on stdout and on stderr after each run: that run's output is complete. */
+export const RUN_END = "\u0000engine-harness: run ended\u0000";
+
 /** Messages the runner (child) sends to the harness (parent). */
 export type ChildMessage =
   | { t: "register"; seq: number; reg: RawRegistration }
