@@ -33,6 +33,50 @@ async function npm(args: string[], cwd: string): Promise<string> {
   }
 }
 
+/** Tarballs packed by this process, by what went into them: `npm pack` (a second of CPU) runs once per build. */
+const packs = new Map<string, Promise<{ tarball: string; digest: string }>>();
+
+/** What `npm pack` reads: the manifest and the shipped files, by size and modification time. */
+function packInputs(repoRoot: string): string {
+  const seen: string[] = [];
+  const walk = (rel: string) => {
+    const full = path.join(repoRoot, rel);
+    const stat = fs.statSync(full, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) for (const name of fs.readdirSync(full).sort()) walk(path.join(rel, name));
+    else seen.push(`${rel} ${stat.size} ${stat.mtimeMs}`);
+  };
+  for (const rel of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist"]) walk(rel);
+  return seen.join("\n");
+}
+
+function pack(repoRoot: string, tmp: string): Promise<{ tarball: string; digest: string }> {
+  const key = `${repoRoot}\n${packInputs(repoRoot)}`;
+  let packed = packs.get(key);
+  if (!packed) {
+    packed = npmPack(repoRoot, tmp);
+    packs.set(key, packed);
+    packed.catch(() => packs.delete(key));
+  }
+  return packed;
+}
+
+async function npmPack(repoRoot: string, tmp: string): Promise<{ tarball: string; digest: string }> {
+  fs.mkdirSync(tmp, { recursive: true });
+  const packDir = fs.mkdtempSync(path.join(tmp, "pack-"));
+  try {
+    // --ignore-scripts: the caller has built dist/; the package's prepack would rebuild it on every install.
+    const out = await npm(["pack", "--json", "--ignore-scripts", "--pack-destination", packDir], repoRoot);
+    const filename = path.basename((JSON.parse(out) as { filename: string }[])[0].filename);
+    const bytes = fs.readFileSync(path.join(packDir, filename));
+    const tarball = path.join(tmp, filename);
+    fs.renameSync(path.join(packDir, filename), tarball);
+    return { tarball, digest: createHash("sha256").update(bytes).digest("hex") };
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * `extraDependencies` (name -> version range) are installed next to the package: what a program itself
  * requires, for example the certificate library of examples/main. They get a folder of their own.
@@ -56,21 +100,9 @@ export async function installPackedPackage(
   ).version;
 
   const tmp = path.join(repoRoot, ".tmp");
-  fs.mkdirSync(tmp, { recursive: true });
-  const packDir = fs.mkdtempSync(path.join(tmp, "pack-"));
-  let tarball: string;
-  try {
-    // --ignore-scripts: the caller has built dist/; the package's prepack would rebuild it on every install.
-    const out = await npm(["pack", "--json", "--ignore-scripts", "--pack-destination", packDir], repoRoot);
-    const filename = (JSON.parse(out) as { filename: string }[])[0].filename;
-    tarball = path.join(tmp, path.basename(filename));
-    fs.renameSync(path.join(packDir, path.basename(filename)), tarball);
-  } finally {
-    fs.rmSync(packDir, { recursive: true, force: true });
-  }
-
+  const { tarball, digest } = await pack(repoRoot, tmp);
   const hash = createHash("sha256")
-    .update(fs.readFileSync(tarball))
+    .update(digest)
     .update(pulumiVersion)
     .update(Object.keys(extraDependencies).length ? JSON.stringify(extraDependencies) : "")
     .digest("hex")
