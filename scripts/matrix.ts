@@ -68,6 +68,11 @@ interface Options {
    * (.ci/run): that combination is not run twice, and its table row says what covered it.
    */
   devCoveredBy?: string;
+  /**
+   * Written once every root holds its copy of build/ and dist/: from then on the matrix no longer reads the
+   * repository's builds, so a job may rebuild them (npm test does) while the suites run.
+   */
+  readyFile?: string;
 }
 
 interface Combination {
@@ -114,6 +119,7 @@ function parseArgs(argv: string[]): Options {
     else if (k === "--cache" && v) opts.cache = path.resolve(v);
     else if (k === "--spec" && v) opts.spec.push(v);
     else if (k === "--dev-covered-by" && v) opts.devCoveredBy = v;
+    else if (k === "--ready-file" && v) opts.readyFile = path.resolve(v);
     else if (a === "--no-check-newest") opts.checkNewest = false;
     else if (a === "-h" || a === "--help") {
       console.log(
@@ -126,7 +132,9 @@ function parseArgs(argv: string[]): Options {
           "  --cache=DIR          installs and roots (default .tmp/version-matrix; env MATRIX_CACHE)\n" +
           "  --no-check-newest    skip asking the registry whether newer Node or SDK releases exist\n" +
           "  --dev-covered-by=TEXT  skip the development pin on the running Node: TEXT (e.g. npm test's\n" +
-          "                       counts in this job) ran it; the table shows TEXT in its row",
+          "                       counts in this job) ran it; the table shows TEXT in its row\n" +
+          "  --ready-file=PATH    write PATH once every root has its copy of build/ and dist/ (a job\n" +
+          "                       may rebuild them from then on, while the suites run)",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -499,6 +507,7 @@ async function main(): Promise<void> {
   const rootOf = (combo: Combination) => path.join(opts.cache, "roots", combo.slug);
   for (const combo of combos) prepareRoot(rootOf(combo), sdkInstallDir(combo.sdkVersion, opts.cache));
   await Promise.all(combos.map((combo) => checkRoot(combo, rootOf(combo))));
+  if (opts.readyFile) fs.writeFileSync(opts.readyFile, `${process.pid}\n`);
 
   const outcomes = await pool(combos, opts.jobs, async (combo) => {
     const root = rootOf(combo);
