@@ -177,6 +177,23 @@ export async function listEveryTinesCredential(
  * Creates whose lost-answer lookups (findCreated: mode, name, team) could find each other's
  * credential. The team is left out: a lookup without teamId (a test credential) matches every team.
  */
+/**
+ * Why the answer to a get or update of credential `id` is another credential's: it names another id,
+ * and its record would be kept under this resource's id. An answer without an id is taken (the docs
+ * mark every field optional; the id asked for stays recorded). A named id is shown only when it is
+ * an integer id, as Tines ids are.
+ */
+function otherCredential(id: string, record: ApiRecord): string | undefined {
+  const answered = record.id;
+  if (answered === undefined || answered === null || String(answered) === id) return undefined;
+  const shown =
+    (typeof answered === "number" && Number.isSafeInteger(answered)) ||
+    (typeof answered === "string" && /^\d{1,16}$/.test(answered))
+      ? String(answered)
+      : "(not shown: not a credential id)";
+  return `answered credential ${shown}, not ${id}`;
+}
+
 function tinesSiblingKey(mode: string, inputs: Inputs): string {
   return JSON.stringify([mode, inputs.name]);
 }
@@ -208,7 +225,12 @@ function modeApi(mode: string, settings: HttpSettings, http: HttpClient): Creden
 
     siblingKey: (inputs) => tinesSiblingKey(mode, inputs),
 
-    ...collectionCalls(http, { path: BASE, bodyAs: "json", updateMethod: "PUT" }),
+    ...collectionCalls(http, {
+      path: BASE,
+      bodyAs: "json",
+      updateMethod: "PUT",
+      checkAnswer: otherCredential,
+    }),
 
     async findCreated(inputs: Inputs, sentAtMs: number, secrets: string[]) {
       const teamId = inputs.teamId === undefined ? undefined : Number(inputs.teamId);
