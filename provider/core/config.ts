@@ -81,19 +81,23 @@ export const maxConcurrentRequestsSetting = (whenUnset: number) =>
 
 type Source = "stack config" | "environment";
 
-/** The stack config of the last `configure`, read when a setting is resolved. */
-let stackConfig: ConfigureRequest["config"] | undefined;
+/**
+ * The stack config of the last `configure`, read when a setting is resolved. In a Map, as the SDK's
+ * closure serializer keeps none of its entries when it copies a provider by value: the config holds the
+ * API key and auth token, which must never reach `__provider`.
+ */
+const stackConfigs = new Map<"last", ConfigureRequest["config"]>();
 
 /** The provider's `configure` hook: remembers the stack config, for every service's settings. */
 export function applyStackConfig(request: ConfigureRequest): void {
-  stackConfig = request.config;
+  stackConfigs.set("last", request.config);
 }
 
 /** A value counts as set when it is neither absent nor empty. */
 const setValue = (value: unknown) => (value === undefined || value === "" ? undefined : String(value));
 
 function fromStack(setting: Setting): string | undefined {
-  return setValue(stackConfig?.get(setting.config));
+  return setValue(stackConfigs.get("last")?.get(setting.config));
 }
 
 function fromEnv(setting: Setting): string | undefined {
