@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { EngineHarness, REDACTED_SECRET, UNKNOWN } from "./harness";
+import { EngineHarness, leaksIn, REDACTED_SECRET, spellingsOf, UNKNOWN } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -135,6 +135,32 @@ interface Backend {
 
 const SECRET = "supersecret-plaintext-7f3a";
 const TYPE = "pulumi-nodejs:dynamic/fixture:Thing";
+
+describe("engine-path harness: the leak scan", () => {
+  const secret = 'a "quoted" secret & more/=+ value';
+  const json = JSON.stringify(secret).slice(1, -1);
+  const spellings = {
+    raw: secret,
+    "JSON-escaped": json,
+    "JSON in JSON": JSON.stringify(json).slice(1, -1),
+    "URL-encoded": encodeURIComponent(secret),
+    "form-encoded": new URLSearchParams({ s: secret }).toString().slice(2),
+  };
+
+  it("knows each spelling apart (the secret has characters every encoding changes)", () => {
+    expect(new Set(Object.values(spellings)).size).to.equal(5);
+    expect(spellingsOf(secret).sort()).to.deep.equal(Object.values(spellings).sort());
+  });
+
+  for (const [name, spelling] of Object.entries(spellings)) {
+    it(`finds the secret ${name}, naming the place and the label, not the value`, () => {
+      const places = { state: `{"x":"${spelling}"}`, "host output": "nothing here" };
+      expect(leaksIn(places, { "the secret": secret, other: "not-in-any-place-0000" })).to.deep.equal({
+        state: ["the secret"],
+      });
+    });
+  }
+});
 
 describe("engine-path harness (self-test with a fixture provider)", function () {
   this.timeout(60_000);

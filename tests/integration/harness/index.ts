@@ -13,5 +13,6 @@ export * from "./engine";
 export * from "./host";
 export * from "./install";
 export * from "./kindStack";
+export * from "./leaks";
 export * from "./protocol";
 export * from "./stackConfig";
