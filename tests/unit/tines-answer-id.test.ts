@@ -80,4 +80,13 @@ describe("Tines: a get or update answering another credential is an error", () =
     const readBack = (await read.run()) as { id?: string };
     expect(readBack.id).to.equal(c.id);
   });
+
+  it("read: an id asked with leading zeros, answered without them, is the credential asked for", async () => {
+    const padded = `00${c.id}`;
+    nock(c.origin).get(c.itemPath(padded)).reply(200, c.record());
+    const readBack = (await c.provider.read(padded, { ...PROVIDER, ...c.inputs(), id: c.rawId(c.id) })) as {
+      id?: string;
+    };
+    expect(readBack.id).to.equal(padded);
+  });
 });
