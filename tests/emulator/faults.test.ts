@@ -194,11 +194,14 @@ describe("emulator: fault injection", function () {
       expect(emu.log[emu.log.length - 1]).to.include({ status: 200, fault: "slow" });
       expect(emu.log[emu.log.length - 1].durationMs).to.be.at.least(140);
 
-      emu.injectFault({ service: "tines", fault: "slow", delayMs: 250, count: 1 });
-      const err = await expectNetworkError(tines.post(TINES, textBody("late"), { timeout: 50 }));
+      // Margins for a loaded CI machine (four suites on two cores): the server must have read the whole
+      // request before the client gives up (with 50 ms it failed once: the abort timer ran first), and
+      // the record is awaited, not slept for.
+      emu.injectFault({ service: "tines", fault: "slow", delayMs: 3_000, count: 1 });
+      const err = await expectNetworkError(tines.post(TINES, textBody("late"), { timeout: 1_000 }));
       expect(err.code).to.equal("ECONNABORTED");
       expect(emu.tines.list()).to.have.length(0);
-      await sleep(300);
+      for (let waited = 0; emu.tines.list().length === 0 && waited < 10_000; waited += 50) await sleep(50);
       expect(emu.tines.list().map((r) => r.name)).to.deep.equal(["late"]);
     });
 
