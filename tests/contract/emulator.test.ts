@@ -5,58 +5,41 @@
 // emulator keeps its own choice, and the cases below say so.
 import axios, { type AxiosInstance } from "axios";
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
 import { twilioList, twilioRecord } from "../unit/helpers";
-import { startTap, type Exchange, type Tap } from "./tap";
-import { describeExchange, friendlyNameLimit, OPERATIONS, rawSpec, TwilioContract } from "./twilio-spec";
+import { ACCOUNT, SUBACCOUNT, TOKEN, useContractStack } from "./stack";
+import { type Exchange } from "./tap";
+import { describeExchange, friendlyNameLimit, OPERATIONS, rawSpec } from "./twilio-spec";
 
 const BASE = "/v1/Credentials/AWS";
-const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
-const SUBACCOUNT = "ACfedcba9876543210fedcba9876543210";
-const TOKEN = "contract-auth-token-5e1f0a9c";
 const CREDENTIALS = "AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const LIMIT = friendlyNameLimit();
 
 const form = (params: Record<string, string>) => new URLSearchParams(params);
 
 describe("contract: the emulator's Twilio answers match Twilio's OpenAPI", function () {
-  let contract: TwilioContract;
-  let emu: Emulator;
-  let tap: Tap;
+  const stack = useContractStack();
   let api: AxiosInstance;
 
-  before(async function () {
-    contract = await TwilioContract.load();
-    emu = await startEmulator({
-      twilioAccountSid: ACCOUNT,
-      twilioAuthToken: TOKEN,
-      twilioSubaccounts: [SUBACCOUNT],
-    });
-    tap = await startTap(emu.url);
+  before(function () {
     api = axios.create({
-      baseURL: tap.url,
+      baseURL: stack.tap.url,
       auth: { username: ACCOUNT, password: TOKEN },
       validateStatus: () => true,
     });
   });
-  after(async function () {
-    await tap?.stop();
-    await emu?.stop();
-  });
-  beforeEach(function () {
-    emu.reset();
-    tap.exchanges.length = 0;
-  });
 
   /** Every exchange so far: an in-contract request, answered as the spec documents. */
   function expectAllInContract(): Exchange[] {
-    const exchanges = [...tap.exchanges];
+    const exchanges = [...stack.tap.exchanges];
     expect(exchanges).to.have.length.above(0);
     for (const exchange of exchanges) {
-      expect(contract.requestProblems(exchange), `request ${describeExchange(exchange)}`).to.deep.equal([]);
-      expect(contract.responseProblems(exchange), `answer to ${describeExchange(exchange)}`).to.deep.equal(
+      expect(stack.contract.requestProblems(exchange), `request ${describeExchange(exchange)}`).to.deep.equal(
         [],
       );
+      expect(
+        stack.contract.responseProblems(exchange),
+        `answer to ${describeExchange(exchange)}`,
+      ).to.deep.equal([]);
     }
     return exchanges;
   }
@@ -84,11 +67,13 @@ describe("contract: the emulator's Twilio answers match Twilio's OpenAPI", funct
 
     it("list: empty, then every page of PageSize=1 by next_page_url, then PageSize 1000 with Page", async function () {
       await api.get(BASE);
-      for (let i = 0; i < 3; i++) emu.twilio.seed({ Credentials: CREDENTIALS, FriendlyName: `n${i}` });
+      for (let i = 0; i < 3; i++) stack.emu.twilio.seed({ Credentials: CREDENTIALS, FriendlyName: `n${i}` });
       let next: string | null = `${BASE}?PageSize=1`;
       const pages: unknown[][] = [];
       while (next) {
-        const { data } = await api.get(new URL(next, tap.url).pathname + new URL(next, tap.url).search);
+        const { data } = await api.get(
+          new URL(next, stack.tap.url).pathname + new URL(next, stack.tap.url).search,
+        );
         pages.push(data.credentials as unknown[]);
         next = data.meta.next_page_url as string | null;
       }
@@ -129,17 +114,17 @@ describe("contract: the emulator's Twilio answers match Twilio's OpenAPI", funct
     for (const [sent, answered] of pageSizes) {
       it(`PageSize=${sent} is outside the spec; the emulator answers page_size ${answered}`, async function () {
         await api.get(`${BASE}?PageSize=${sent}`);
-        const [exchange] = tap.exchanges;
-        expect(contract.requestProblems(exchange)).to.have.length.above(0);
+        const [exchange] = stack.tap.exchanges;
+        expect(stack.contract.requestProblems(exchange)).to.have.length.above(0);
         expect(exchange.status).to.equal(200);
-        expect(contract.responseProblems(exchange)).to.deep.equal([]);
+        expect(stack.contract.responseProblems(exchange)).to.deep.equal([]);
         expect(JSON.parse(exchange.responseBody).meta.page_size).to.equal(answered);
       });
     }
 
     it(`a FriendlyName over ${LIMIT} characters is outside the spec; the emulator refuses it`, async function () {
       const res = await create({ Credentials: CREDENTIALS, FriendlyName: "🔑".repeat(LIMIT + 1) });
-      expect(contract.requestProblems(tap.exchanges[0])).to.deep.equal([
+      expect(stack.contract.requestProblems(stack.tap.exchanges[0])).to.deep.equal([
         `/requestBody/FriendlyName must NOT have more than ${LIMIT} characters`,
       ]);
       expect(res.status).to.equal(400);
@@ -166,7 +151,7 @@ describe("contract: the emulator's Twilio answers match Twilio's OpenAPI", funct
         const written = way.update ? await api.post(`${BASE}/${sid}`, form(way.update)) : created;
         const fetched = await api.get(`${BASE}/${sid}`);
         expect([written.data.friendly_name, fetched.data.friendly_name]).to.deep.equal([null, null]);
-        expect(emu.twilio.get(sid)?.friendly_name).to.equal(null);
+        expect(stack.emu.twilio.get(sid)?.friendly_name).to.equal(null);
         expectAllInContract();
       });
     }
@@ -197,7 +182,7 @@ describe("contract: the emulator's Twilio answers match Twilio's OpenAPI", funct
           responseHeaders: { "content-type": "application/json" },
           responseBody: JSON.stringify(body),
         };
-        expect(contract.responseProblems(exchange)).to.deep.equal([]);
+        expect(stack.contract.responseProblems(exchange)).to.deep.equal([]);
       });
     }
   });

@@ -3,17 +3,15 @@
 // emulator, recorded on the wire by a tap and validated against Twilio's OpenAPI description. The
 // emulator's answers to them are validated too.
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import { type Emulator } from "../../emulator";
 import { readTwilio } from "../../generator/read";
 import { providers } from "../../provider";
 import { AWS_ACCESS_KEY_ID, AWS_SECRET, clearStackConfig, setEnv, startNewRun } from "../unit/helpers";
-import { startTap, type Exchange, type Tap } from "./tap";
-import { describeExchange, friendlyNameLimit, OPERATIONS, TwilioContract } from "./twilio-spec";
+import { ACCOUNT, SUBACCOUNT, TOKEN, useContractStack } from "./stack";
+import { type Exchange } from "./tap";
+import { describeExchange, friendlyNameLimit, OPERATIONS } from "./twilio-spec";
 
 const provider = providers.twilioAwsCredential;
-const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
-const SUBACCOUNT = "ACfedcba9876543210fedcba9876543210";
-const TOKEN = "contract-auth-token-5e1f0a9c";
 const credentials = `${AWS_ACCESS_KEY_ID}:${AWS_SECRET}`;
 /** More than one list page of the provider's PageSize (1000), so the lookup follows next_page_url. */
 const CREDENTIALS_BEFORE_LOST_CREATE = 1000;
@@ -102,29 +100,12 @@ const scenarios: Scenario[] = [
 ];
 
 describe("contract: the Twilio provider's requests and the emulator's answers match Twilio's OpenAPI", function () {
-  let contract: TwilioContract;
-  let emu: Emulator;
-  let tap: Tap;
+  const stack = useContractStack();
   let restoreEnv: () => void;
 
-  before(async function () {
-    contract = await TwilioContract.load();
-    emu = await startEmulator({
-      twilioAccountSid: ACCOUNT,
-      twilioAuthToken: TOKEN,
-      twilioSubaccounts: [SUBACCOUNT],
-    });
-    tap = await startTap(emu.url);
-  });
-  after(async function () {
-    await tap?.stop();
-    await emu?.stop();
-  });
   beforeEach(async function () {
-    emu.reset();
-    tap.exchanges.length = 0;
     restoreEnv = setEnv({
-      TWILIO_ACCOUNTS_URL: tap.url,
+      TWILIO_ACCOUNTS_URL: stack.tap.url,
       TWILIO_ACCOUNT_SID: ACCOUNT,
       TWILIO_AUTH_TOKEN: TOKEN,
       TWILIO_MAX_RETRIES: "0",
@@ -139,18 +120,22 @@ describe("contract: the Twilio provider's requests and the emulator's answers ma
 
   for (const scenario of scenarios) {
     it(scenario.title, async function () {
-      await scenario.run(emu);
-      const exchanges: Exchange[] = [...tap.exchanges];
-      const operations = exchanges.map((e) => contract.operation(e)?.operationId);
+      await scenario.run(stack.emu);
+      const exchanges: Exchange[] = [...stack.tap.exchanges];
+      const operations = exchanges.map((e) => stack.contract.operation(e)?.operationId);
       expect(operations, "operations used").to.include.members(scenario.uses);
       for (const exchange of exchanges) {
-        expect(contract.requestProblems(exchange), `request ${describeExchange(exchange)}`).to.deep.equal([]);
+        expect(
+          stack.contract.requestProblems(exchange),
+          `request ${describeExchange(exchange)}`,
+        ).to.deep.equal([]);
         // A dropped connection has no answer, and the spec documents no error answers at all (see
         // emulator.test.ts): only successful answers have a contract to meet.
         if (exchange.status === 0 || exchange.status >= 400) continue;
-        expect(contract.responseProblems(exchange), `answer to ${describeExchange(exchange)}`).to.deep.equal(
-          [],
-        );
+        expect(
+          stack.contract.responseProblems(exchange),
+          `answer to ${describeExchange(exchange)}`,
+        ).to.deep.equal([]);
       }
     });
   }
@@ -159,8 +144,10 @@ describe("contract: the Twilio provider's requests and the emulator's answers ma
     const lost = scenarios.find(
       (s) => s.uses.includes(OPERATIONS.create) && s.uses.includes(OPERATIONS.list),
     );
-    await lost!.run(emu);
-    const lists = tap.exchanges.filter((e) => contract.operation(e)?.operationId === OPERATIONS.list);
+    await lost!.run(stack.emu);
+    const lists = stack.tap.exchanges.filter(
+      (e) => stack.contract.operation(e)?.operationId === OPERATIONS.list,
+    );
     expect(lists.map((e) => new URLSearchParams(e.query).has("PageToken"))).to.deep.equal([false, true]);
   });
 
@@ -208,10 +195,10 @@ describe("contract: the Twilio provider's requests and the emulator's answers ma
           () => true,
           (error: Error) => (/HTTP 400/.test(error.message) ? false : Promise.reject(error)),
         );
-        const [sent] = tap.exchanges;
+        const [sent] = stack.tap.exchanges;
         expect({
           check: checked.length === 0,
-          spec: contract.requestProblems(sent).length === 0,
+          spec: stack.contract.requestProblems(sent).length === 0,
           emulator: created,
         }).to.deep.equal({ check: accepted, spec: accepted, emulator: accepted });
       });
