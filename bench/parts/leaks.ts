@@ -8,17 +8,16 @@
 import { BenchContext } from "../lib/context";
 import { requestsPart } from "./requests";
 import { log, Report } from "../lib/report";
+import { isSecretValue, SPELLINGS } from "../../tests/integration/harness";
 
 const PART = "8 leaks";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** The value with every secret-marked value (the SDK's secret wrapper) removed. */
 function withoutSecrets(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutSecrets);
   if (v && typeof v === "object") {
+    if (isSecretValue(v)) return "[secret]";
     const o = v as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
     const out: Record<string, unknown> = {};
     for (const [k, e] of Object.entries(o)) out[k] = withoutSecrets(e);
     return out;
@@ -26,26 +25,13 @@ function withoutSecrets(v: unknown): unknown {
   return v;
 }
 
-/**
- * The spellings a secret can leak in, defined here independently of the provider's redaction so the
- * scan does not share its blind spots: inside a JSON string (and a JSON string holding JSON), and
- * percent-encoded in a URL or a form body (space as +).
- */
-const SPELLINGS: [string, (s: string) => string][] = [
-  ["", (s) => s],
-  [" (JSON-escaped)", (s) => JSON.stringify(s).slice(1, -1)],
-  [" (JSON in JSON)", (s) => JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1)],
-  [" (URL-encoded)", encodeURIComponent],
-  [" (form-encoded)", (s) => new URLSearchParams({ v: s }).toString().slice(2)],
-];
-
 /** Every needle in every spelling; a spelling equal to one already listed is listed once. */
 function spelledNeedles(needles: { needle: string; label: string }[]): { needle: string; label: string }[] {
   const out = new Map<string, string>();
   for (const { needle, label } of needles) {
-    for (const [suffix, spell] of SPELLINGS) {
+    for (const [name, spell] of Object.entries(SPELLINGS)) {
       const spelled = spell(needle);
-      if (!out.has(spelled)) out.set(spelled, `${label}${suffix}`);
+      if (!out.has(spelled)) out.set(spelled, name === "raw" ? label : `${label} (${name})`);
     }
   }
   return [...out].map(([needle, label]) => ({ needle, label }));

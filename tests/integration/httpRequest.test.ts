@@ -5,10 +5,7 @@
 // errors or output.
 import { expect } from "chai";
 import { HTTP_REQUEST_OPTIONS } from "../kinds";
-import { leakPlaces, leaksIn, useKindStack } from "./harness";
-
-/** The SDK's marker of a secret value in a registration. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+import { leakPlaces, leaksIn, SIG_KEY, useKindStack } from "./harness";
 
 const TINES_API_KEY = "tines-api-key-http-harness-N3b7";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-http-harness-C5d1";
@@ -26,9 +23,7 @@ describe("TinesHttpRequestCredential through the engine path", function () {
     tinesApiKey: TINES_API_KEY,
     twilioAuthToken: TWILIO_AUTH_TOKEN,
   });
-  const { up, texts } = stack;
-
-  const { write } = stack;
+  const { up, texts, write } = stack;
   const state = (name = "vault") => stack.state(name)!;
   const args = (overrides: Record<string, unknown> = {}) => ({
     name: "vault_token",
@@ -53,7 +48,7 @@ describe("TinesHttpRequestCredential through the engine path", function () {
       http_request_ttl: 300,
     });
     const reg = stack.engine.registrations.find((g) => g.custom && g.name === "vault")!;
-    expect(reg.object.httpRequestSecret).to.have.property(SECRET_SIG);
+    expect(reg.object.httpRequestSecret).to.have.property(SIG_KEY);
     expect(reg.additionalSecretOutputs).to.include("httpRequestSecret");
     expect(reg.provider).to.match(/require\("pulumi-api-credentials\/engine\/tinesHttpRequest"\)/);
     expect(Buffer.byteLength(reg.provider!)).to.be.below(400);

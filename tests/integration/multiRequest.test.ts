@@ -3,10 +3,7 @@
 // no nested secret reaches state, `__provider`, the host's output or errors.
 import { expect } from "chai";
 import { MULTI_REQUESTS } from "../kinds";
-import { leakPlaces, leaksIn, useKindStack } from "./harness";
-
-/** The SDK's marker of a secret value in a registration. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+import { leakPlaces, leaksIn, SIG_KEY, useKindStack } from "./harness";
 
 const TINES_API_KEY = "tines-api-key-multi-harness-V6w1";
 const TWILIO_AUTH_TOKEN = "twilio-auth-token-multi-harness-B8n3";
@@ -37,7 +34,7 @@ describe("TinesMultiRequestCredential through the engine path", function () {
     const r = await up();
     expect(r.errors).to.deep.equal([]);
     const reg = stack.engine.registrations.find((g) => g.custom && g.name === "vault")!;
-    expect(reg.object.credentialRequests).to.have.property(SECRET_SIG);
+    expect(reg.object.credentialRequests).to.have.property(SIG_KEY);
     expect(reg.additionalSecretOutputs).to.include("credentialRequests");
     expect(reg.provider).to.match(/require\("pulumi-api-credentials\/engine\/tinesMultiRequest"\)/);
     expect(state().secretKeys).to.deep.equal(["credentialRequests"]);

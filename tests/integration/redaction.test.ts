@@ -9,7 +9,7 @@ import { EchoFaultKind, Emulator, startEmulator } from "../../emulator";
 import { secretNames } from "../../provider/core/fields";
 import { KIND_NAMES, KindName, KINDS, serviceOf, specOf } from "../../provider/kinds";
 import { declaration } from "../kinds";
-import { emulatorStackConfig, EngineHarness, installPackedPackage } from "./harness";
+import { emulatorStackConfig, EngineHarness, installPackedPackage, SPELLINGS } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
@@ -43,14 +43,6 @@ const DECLARATIONS = KIND_NAMES.map((kind, i) => {
   // Every other kind's secrets arrive already secret from the program; the class wraps the rest.
   return { cls: KINDS[kind].className, name: kind, args, secretArgs: i % 2 === 1 ? secretFields : [] };
 });
-
-const SPELLINGS: Record<string, (s: string) => string> = {
-  raw: (s) => s,
-  json: (s) => JSON.stringify(s).slice(1, -1),
-  jsonInJson: (s) => JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1),
-  uri: encodeURIComponent,
-  form: (s) => new URLSearchParams({ v: s }).toString().slice(2),
-};
 
 /** Labels (never values) of the secrets of which an 8-character piece, in some spelling, shows in `text`. */
 function piecesIn(text: string): string[] {

@@ -2,18 +2,23 @@
 // the host's output, the program's output and errors), in each spelling it could take on the way there.
 import type { EngineHarness } from "./engine";
 
-/** A secret as it could appear in text: as is, JSON-escaped (once and twice), URL- and form-encoded. */
+/**
+ * The spellings a secret can leak in, by name: inside a JSON string (and a JSON string holding JSON), and
+ * percent-encoded in a URL or a form body (space as +). Defined here, independently of the provider's
+ * redaction, so that the scans (these suites, the redaction suite, the bench's leak part) do not share its
+ * blind spots.
+ */
+export const SPELLINGS: Readonly<Record<string, (secret: string) => string>> = {
+  raw: (s) => s,
+  "JSON-escaped": (s) => JSON.stringify(s).slice(1, -1),
+  "JSON in JSON": (s) => JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1),
+  "URL-encoded": encodeURIComponent,
+  "form-encoded": (s) => new URLSearchParams({ v: s }).toString().slice(2),
+};
+
+/** A secret in every spelling, each once. */
 export function spellingsOf(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  return [
-    ...new Set([
-      secret,
-      json,
-      JSON.stringify(json).slice(1, -1),
-      encodeURIComponent(secret),
-      new URLSearchParams({ s: secret }).toString().slice(2),
-    ]),
-  ];
+  return [...new Set(Object.values(SPELLINGS).map((spell) => spell(secret)))];
 }
 
 /** The places a stack's secrets must stay out of, as text; take them before a destroy empties the state. */
