@@ -15,6 +15,7 @@ import {
   writeOnlyNames,
 } from "./fields";
 import { safeText } from "./http";
+import { requireLoadedAsPackage } from "./installed";
 import { outputsFrom, secretValues, stateSecretTest, withInherited, withoutSecrets } from "./mapping";
 import { createWithLostCreateLookup, ownership } from "./ownership";
 import { ADOPT, ApiRecord, CredentialApi, CredentialSpec, idOf, keepsStoredSecrets } from "./spec";
@@ -165,14 +166,17 @@ async function adopt(spec: CredentialSpec, api: CredentialApi, inputs: Inputs, s
 export function createProvider(spec: CredentialSpec): CredentialProvider {
   return {
     async configure(request) {
+      requireLoadedAsPackage();
       applyStackConfig(request);
     },
 
     async check(_olds, news) {
+      requireLoadedAsPackage();
       return checkInputs(spec, news);
     },
 
     async diff(id, olds, news) {
+      requireLoadedAsPackage();
       if (ownership.adoptedByAnother(spec, id, news)) {
         throw new Error(
           `${spec.label} ${id} is managed by this resource, and another resource of this stack adopted it ` +
@@ -185,6 +189,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async create(props) {
+      requireLoadedAsPackage();
       const inputs = declaredInputs(props);
       const api = spec.connect();
       const secrets = secretValues(spec, inputs);
@@ -214,6 +219,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async read(id, props) {
+      requireLoadedAsPackage();
       ownership.remember(spec, id);
       const olds = declaredInputs(props);
       const api = spec.connect();
@@ -231,6 +237,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async update(id, olds, news) {
+      requireLoadedAsPackage();
       ownership.remember(spec, id);
       const inputs = declaredInputs(news);
       const body = spec.updateBody(withInherited(spec, declaredInputs(olds), inputs));
@@ -241,6 +248,7 @@ export function createProvider(spec: CredentialSpec): CredentialProvider {
     },
 
     async delete(id, props) {
+      requireLoadedAsPackage();
       // Handed over to the resource that adopted it in this run (see Ownership.adoptedByAnother): not deleted.
       if (ownership.adoptedByAnother(spec, id, props)) return;
       await spec.connect().remove(id);

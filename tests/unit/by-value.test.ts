@@ -2,7 +2,9 @@
 // `__provider` by the SDK's closure serializer, with the module state it reaches. None of that state may
 // hold a connection secret, even after `configure` and a request have filled every cache.
 import { expect } from "chai";
+import Module from "module";
 import nock from "nock";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   clearStackConfig,
@@ -62,6 +64,46 @@ describe("a provider copied by value holds no connection secret", function () {
       // Booleans, so that a failure does not print the serialized text.
       for (const spelling of [secret, header(secret)]) {
         expect(serialized.text.includes(spelling), "a secret is in the serialized provider").to.equal(false);
+      }
+    });
+
+    it(`${c.service}: every hook of the copy made by value refuses with an error saying to install the package`, async () => {
+      const values = config(secret);
+      await c.provider.configure({
+        config: { get: (key: string) => values[key] },
+      } as unknown as Parameters<(typeof c.provider)["configure"]>[0]);
+      const serialized = await pulumi.runtime.serializeFunction(() => c.provider, { allowSecrets: true });
+      // Loaded as the provider host loads a __provider: a module compiled from the text.
+      const file = path.join(__dirname, "by-value-copy.js");
+      const copyModule = new Module(file);
+      copyModule.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+        __dirname,
+      );
+      (copyModule as unknown as { _compile(text: string, file: string): void })._compile(
+        serialized.text,
+        file,
+      );
+      const copy = (copyModule.exports as Record<string, () => typeof c.provider>)[serialized.exportName]();
+      const props = { __provider: "p", ...c.inputs() };
+      const hooks: [string, () => Promise<unknown>][] = [
+        ["configure", () => copy.configure({ config: { get: (key: string) => values[key] } } as never)],
+        ["check", () => copy.check({}, c.inputs())],
+        ["diff", () => copy.diff(c.id, props, props)],
+        ["create", () => copy.create(props)],
+        ["read", () => copy.read(c.id, props)],
+        ["update", () => copy.update(c.id, props, props)],
+        ["delete", () => copy.delete(c.id, props)],
+      ];
+      for (const [hook, call] of hooks) {
+        const error = await call().then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        expect(error, `${hook} of the copy went through`).to.be.instanceOf(Error);
+        const message = (error as Error).message;
+        expect(message.includes(secret), `${hook}: the error quotes the secret`).to.equal(false);
+        expect(message, hook).to.match(/copy the Pulumi SDK made by value/);
+        expect(message, hook).to.match(/Install the package into the program's node_modules/);
       }
     });
   }
