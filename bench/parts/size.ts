@@ -2,8 +2,8 @@
 // for the package installed from its tarball, next to the same provider code copied into the program as local
 // files (dist/provider under ./local, required by relative path): what a user gets by pasting a dynamic
 // provider into a program. Bytes per resource, the ratio, and the same bytes whether the stack holds 1 or
-// 100 resources. The local copy is also run once through the host, to show what by-value serialization does
-// to a provider that keeps connection settings in module state.
+// 100 resources. The local copy is also run once through the host: every hook of a copy made by value
+// refuses with an error that says to install the package.
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineHarness, Registration } from "../../tests/integration/harness";
@@ -31,7 +31,13 @@ async function sizes(
 ): Promise<{ perKind: Record<Kind, number[]>; providers: string[] }> {
   const before = harness.registrations.length;
   const result = await ctx.up(harness, ctx.writeProgram(spec), true);
-  if (!result.ok) throw new Error(`preview failed: ${result.errors.join("; ")}`);
+  // A copy made by value refuses its first hook (check) with the error that says to install the package,
+  // and the engine skips the rest; the registrations, and so the __provider strings measured here, are
+  // in before that.
+  const refusedCopy = (error: string) =>
+    /copy the Pulumi SDK made by value|skipped: the update stopped after an earlier failure/.test(error);
+  const expected = spec.source === "local" && result.errors.length > 0 && result.errors.every(refusedCopy);
+  if (!result.ok && !expected) throw new Error(`preview failed: ${result.errors.join("; ")}`);
   const perKind = Object.fromEntries(KIND_NAMES.map((k) => [k, []])) as unknown as Record<Kind, number[]>;
   const providers: string[] = [];
   for (const reg of harness.registrations.slice(before) as Registration[]) {
