@@ -36,7 +36,7 @@ const SDK = "@pulumi/pulumi";
  * Node releases per major, used when the running node is of another major. Pinned so that a run is
  * repeatable and its install reusable; the run says when the registry has a newer one.
  */
-const NODE_RELEASES: Record<string, string> = { "20": "20.20.2", "22": "22.23.3", "24": "24.21.0" };
+const NODE_RELEASES: Record<string, string> = { "20": "20.20.2", "22": "22.23.5", "24": "24.22.3" };
 /** The newest @pulumi/pulumi 3.x when last updated (2026-11-28); the run says when a newer one is out. */
 const NEWEST_SDK = "3.276.0";
 
