@@ -6,7 +6,6 @@
 // one that was told. A request waits only until the time its caller gives; past that it is refused
 // before it is sent, so waiting never turns into a send the caller did not want. Service-agnostic:
 // what the limits are, and what the settings that set them are called, come from the caller.
-import * as pulumi from "@pulumi/pulumi";
 
 /** One bound and how a user sets it (named in messages). */
 export interface RateLimitSetting {
@@ -79,7 +78,15 @@ interface Waiter {
 /** Says something to the user running the deploy: `pulumi.log` (the engine's log, else the host's output). */
 export type Notify = (message: string) => void;
 
-const defaultNotify: Notify = (message) => void pulumi.log.info(message);
+/**
+ * The SDK is loaded when there is something to say, not with this module: the generator's CLI uses the
+ * HTTP client too, and loading @pulumi/pulumi (gRPC, protobuf) at its start doubled its memory.
+ */
+const defaultNotify: Notify = (message) =>
+  void import("@pulumi/pulumi").then(
+    (sdk) => sdk.log.info(message),
+    () => console.error(message),
+  );
 let notify: Notify = defaultNotify;
 
 /** Tests only: where the limiter's messages go (undefined: back to pulumi.log). */

@@ -1,6 +1,7 @@
 // The adoption program generator: flags, names, literals, what each listed record becomes (or why it
 // is left out), the files, and that reading the services is list requests only.
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import fc from "fast-check";
 import * as fs from "fs";
 import nock from "nock";
@@ -90,6 +91,15 @@ function syntaxErrors(code: string): string[] {
 }
 
 describe("generator: command line", () => {
+  it("loads without @pulumi/pulumi: the CLI needs no SDK, whose gRPC and protobuf doubled its memory", () => {
+    // A process of its own, as the CLI runs: this one has the SDK loaded by other suites.
+    const probe =
+      `require(${JSON.stringify(path.join(__dirname, "..", "..", "generator", "cli.js"))});` +
+      `process.stdout.write(String(Object.keys(require.cache).some((f) => f.includes("@pulumi"))))`;
+    const loaded = execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+    expect(loaded).to.equal("false", "loading the generator's CLI loaded @pulumi/pulumi");
+  });
+
   const BAD: [string[], RegExp][] = [
     [[], /--out <dir> is required/],
     [["--out", ""], /--out <dir> is required/],
