@@ -174,10 +174,6 @@ export async function listEveryTinesCredential(
 }
 
 /**
- * Creates whose lost-answer lookups (findCreated: mode, name, team) could find each other's
- * credential. The team is left out: a lookup without teamId (a test credential) matches every team.
- */
-/**
  * Why the answer to a get or update of credential `id` is another credential's: it names another id,
  * and its record would be kept under this resource's id. An answer without an id is taken (the docs
  * mark every field optional; the id asked for stays recorded). A named id is shown only when it is
@@ -195,6 +191,10 @@ function otherCredential(id: string, record: ApiRecord): string | undefined {
   return `answered credential ${shown}, not ${id}`;
 }
 
+/**
+ * Creates whose lost-answer lookups (findCreated: mode, name, team) could find each other's
+ * credential. The team is left out: a lookup without teamId (a test credential) matches every team.
+ */
 function tinesSiblingKey(mode: string, inputs: Inputs): string {
   return JSON.stringify([mode, inputs.name]);
 }
