@@ -6,6 +6,7 @@ import Module from "module";
 import nock from "nock";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ConfigureRequest } from "../../provider/core/config";
 import {
   clearStackConfig,
   startNewRun,
@@ -16,6 +17,11 @@ import {
   twilioCase,
   useHttpSandbox,
 } from "./helpers";
+
+/** What the provider host hands `configure`: the stack config. */
+const stackConfig = (values: Record<string, string>): ConfigureRequest => ({
+  config: { get: (key: string) => values[key] },
+});
 
 describe("a provider copied by value holds no connection secret", function () {
   this.timeout(60_000);
@@ -50,9 +56,7 @@ describe("a provider copied by value holds no connection secret", function () {
     it(`${c.service}: after configure and a request, the serialized provider carries neither the secret nor its auth header`, async () => {
       const values = config(secret);
       startNewRun();
-      await c.provider.configure({
-        config: { get: (key: string) => values[key] },
-      } as unknown as Parameters<(typeof c.provider)["configure"]>[0]);
+      await c.provider.configure(stackConfig(values));
       nock(c.origin, { reqheaders: { authorization: header(secret) } })
         .get(c.itemPath(c.id))
         .reply(200, c.record());
@@ -69,9 +73,7 @@ describe("a provider copied by value holds no connection secret", function () {
 
     it(`${c.service}: every hook of the copy made by value refuses with an error saying to install the package`, async () => {
       const values = config(secret);
-      await c.provider.configure({
-        config: { get: (key: string) => values[key] },
-      } as unknown as Parameters<(typeof c.provider)["configure"]>[0]);
+      await c.provider.configure(stackConfig(values));
       const serialized = await pulumi.runtime.serializeFunction(() => c.provider, { allowSecrets: true });
       // Loaded as the provider host loads a __provider: a module compiled from the text.
       const file = path.join(__dirname, "by-value-copy.js");
@@ -86,7 +88,7 @@ describe("a provider copied by value holds no connection secret", function () {
       const copy = (copyModule.exports as Record<string, () => typeof c.provider>)[serialized.exportName]();
       const props = { __provider: "p", ...c.inputs() };
       const hooks: [string, () => Promise<unknown>][] = [
-        ["configure", () => copy.configure({ config: { get: (key: string) => values[key] } } as never)],
+        ["configure", () => copy.configure(stackConfig(values))],
         ["check", () => copy.check({}, c.inputs())],
         ["diff", () => copy.diff(c.id, props, props)],
         ["create", () => copy.create(props)],
