@@ -9,7 +9,14 @@ import * as http from "http";
 import * as https from "https";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
-import { limitsAnything, Permit, QueueWaitError, RateLimitSettings, sharedRateLimiter } from "./rateLimit";
+import {
+  limitsAnything,
+  Permit,
+  QueueWaitError,
+  RateLimiter,
+  RateLimitSettings,
+  sharedRateLimiter,
+} from "./rateLimit";
 
 /**
  * Reads a service's own message out of an error answer's body. Not cut nor redacted here: the
@@ -392,6 +399,8 @@ export class HttpClient {
   private clockOffsetMs: number | undefined;
   /** The rate limiter shared by every client of this service and credential in the process, if any. */
   private readonly limiterKey: string | undefined;
+  /** The limiter's name in messages: "<service> API at <origin>". */
+  private readonly limiterLabel: string;
   /** The keep-alive agent for the service's scheme, without a proxy. */
   private readonly directAgent: http.Agent;
   /** The route to a loopback service (the local emulator), which is never proxied: decided once. */
@@ -399,6 +408,7 @@ export class HttpClient {
 
   constructor(readonly settings: HttpSettings) {
     this.target = new URL(settings.baseUrl);
+    this.limiterLabel = `${settings.service} API at ${this.target.origin}`;
     if (limitsAnything(settings.rateLimit)) {
       // The credential is in the headers; the key holds only a hash of them.
       const credential = createHash("sha256").update(JSON.stringify(settings.headers)).digest("hex");
@@ -498,7 +508,9 @@ export class HttpClient {
           `could not end within the limit of ${MAX_REQUEST_WAIT_MS / 1000} s for one request`
         );
       };
-      const permit = await this.turn(request, shownPath, sendBy, attempt);
+      const limiter = this.limiter();
+      const permit =
+        limiter && (limiter.tryAcquire() ?? (await this.turn(limiter, request, shownPath, sendBy, attempt)));
       const deadline = new AttemptDeadline(this.settings.timeoutMs);
       let response: { status: number; data: unknown; headers: Record<string, unknown> };
       try {
@@ -557,20 +569,25 @@ export class HttpClient {
     }
   }
 
+  /** The rate limiter shared by every client of this service and credential in the process, if any. */
+  private limiter(): RateLimiter | undefined {
+    const { rateLimit } = this.settings;
+    if (this.limiterKey === undefined || !rateLimit) return undefined;
+    return sharedRateLimiter(this.limiterKey, this.limiterLabel, rateLimit);
+  }
+
   /**
-   * Waits for this attempt's turn with the service's rate limiter, if there is one. A request that
-   * cannot be sent by `sendBy` is refused without being sent (never a create in doubt); a retry goes
-   * ahead of requests not yet sent.
+   * Waits for this attempt's turn with the service's rate limiter. A request that cannot be sent by
+   * `sendBy` is refused without being sent (never a create in doubt); a retry goes ahead of requests
+   * not yet sent.
    */
   private async turn(
+    limiter: RateLimiter,
     request: ApiRequest,
     shownPath: () => string,
     sendBy: number,
     attempt: number,
-  ): Promise<Permit | undefined> {
-    const { rateLimit, service } = this.settings;
-    if (this.limiterKey === undefined || !rateLimit) return undefined;
-    const limiter = sharedRateLimiter(this.limiterKey, `${service} API at ${this.target.origin}`, rateLimit);
+  ): Promise<Permit> {
     try {
       return await limiter.acquire(sendBy, attempt > 0);
     } catch (error) {
