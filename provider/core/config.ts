@@ -211,17 +211,20 @@ export function serviceSettings<Name extends string, Group extends string>(decla
   const single = (name: Name) => new Resolved(settings, [name]);
   const table: readonly Setting[] = Object.values(settings);
   /**
-   * Every value resolution can read: a setting's stack value, and its environment variable when the
-   * stack does not set it (a group reads the environment only when the stack sets none of its
-   * members, so never for a setting the stack sets). JSON keeps the key unambiguous.
+   * Every value resolution can read, two per setting: its stack value, and its environment variable
+   * when the stack does not set it (a group reads the environment only when the stack sets none of its
+   * members, so never for a setting the stack sets).
    */
-  const readValues = () =>
-    JSON.stringify(
-      table.map((s) => {
-        const stacked = fromStack(s);
-        return stacked === undefined ? [null, fromEnv(s) ?? null] : [stacked];
-      }),
-    );
+  const readValues = () => {
+    const values: (string | undefined)[] = [];
+    for (const s of table) {
+      const stacked = fromStack(s);
+      values.push(stacked, stacked === undefined ? fromEnv(s) : undefined);
+    }
+    return values;
+  };
+  const sameValues = (a: readonly (string | undefined)[], b: readonly (string | undefined)[]) =>
+    a.length === b.length && a.every((value, i) => value === b[i]);
   return {
     group: (group) => new Resolved(settings, groups[group].members, groups[group].title),
     single,
@@ -237,13 +240,13 @@ export function serviceSettings<Name extends string, Group extends string>(decla
       // The last build by the values it was built from: one entry. A Map, as the SDK's closure
       // serializer keeps none of its entries when it copies a provider by value: the connection
       // (its key or token) never reaches `__provider`.
-      const last = new Map<string, T>();
+      const last = new Map<"last", { values: readonly (string | undefined)[]; built: T }>();
       return () => {
         const values = readValues();
-        if (last.has(values)) return last.get(values) as T;
+        const known = last.get("last");
+        if (known && sameValues(known.values, values)) return known.built;
         const built = build();
-        last.clear();
-        last.set(values, built);
+        last.set("last", { values, built });
         return built;
       };
     },

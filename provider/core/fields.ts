@@ -287,7 +287,8 @@ export function writeOnlyNames(fields: FieldTable): string[] {
  */
 export function secretTexts(fields: FieldTable, inputs: Inputs): string[] {
   const texts: string[] = [];
-  for (const [name, field] of Object.entries(fields)) {
+  for (const name in fields) {
+    const field = fields[name];
     const value = inputs[name];
     if (field.secret && typeof value === "string" && value !== "") texts.push(value);
     if (field.items && Array.isArray(value)) {
@@ -320,8 +321,10 @@ export function secretNames(fields: FieldTable): string[] {
 /** The inputs without the host's `__provider` and without unset values. */
 export function declaredInputs(props: Inputs): Inputs {
   const out: Inputs = {};
-  for (const [k, v] of Object.entries(props)) {
-    if (k !== PROVIDER_KEY && v !== undefined) out[k] = v;
+  // for-in, not Object.entries: no pair array per property, on every hook.
+  for (const k in props) {
+    const v = props[k];
+    if (k !== PROVIDER_KEY && v !== undefined && Object.hasOwn(props, k)) out[k] = v;
   }
   return out;
 }

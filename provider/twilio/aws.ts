@@ -117,7 +117,12 @@ export const twilioAwsSpec = {
   idField: "sid",
   rules,
   connect: twilioApi,
-  createBody: (values) => ({ ...requestBody(inputs, values), Credentials: joinedCredentials(values) }),
+  createBody: (values) => {
+    // Set on the body, not spread into a new one: see withMode in tines/common.ts.
+    const body = requestBody(inputs, values);
+    body.Credentials = joinedCredentials(values);
+    return body;
+  },
   // The update endpoint takes FriendlyName only; an unset name is cleared.
   updateBody: (values) => updateRequestBody({ friendlyName: inputs.friendlyName }, values, false),
   mismatch: (record, values) =>
