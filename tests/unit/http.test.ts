@@ -77,6 +77,31 @@ describe("HTTP policy", function () {
     return server;
   };
 
+  it("every method carries the service's headers and Accept: application/json; a body its own Content-Type", async () => {
+    const seen: string[] = [];
+    const { origin } = await serve((req, res) => {
+      const { authorization, accept } = req.headers;
+      const type = req.headers["content-type"] ?? "(none)";
+      seen.push(`${req.method} ${authorization} | ${accept} | ${type}`);
+      req.resume();
+      req.on("end", () => res.end("{}"));
+    });
+    const client = new HttpClient(settings(origin));
+    await client.send({ method: "GET", path: "/x", idempotent: true });
+    await client.send({ method: "POST", path: "/x", json: { a: 1 }, idempotent: false });
+    await client.send({ method: "POST", path: "/x", form: { A: "1" }, idempotent: false });
+    await client.send({ method: "PUT", path: "/x", json: { a: 1 }, idempotent: true });
+    await client.send({ method: "DELETE", path: "/x", idempotent: true });
+    const auth = "Bearer http-test-key-0123456789";
+    expect(seen).to.deep.equal([
+      `GET ${auth} | application/json | (none)`,
+      `POST ${auth} | application/json | application/json`,
+      `POST ${auth} | application/json | application/x-www-form-urlencoded`,
+      `PUT ${auth} | application/json | application/json`,
+      `DELETE ${auth} | application/json | (none)`,
+    ]);
+  });
+
   it("a JSON body arrives whole: keys named constructor, prototype and __proto__ included (axios's config merge drops them)", async () => {
     let received = "";
     const { origin } = await serve((req, res) => {
