@@ -142,6 +142,30 @@ describe("HTTP policy", function () {
     });
   });
 
+  describe("the deadlines of requests in flight at once share one timer", () => {
+    it("each request times out at its own deadline, not at the first one's nor at the next timer", async () => {
+      // Never answers: each request ends only by its deadline.
+      const server = await serve(() => undefined);
+      const client = new HttpClient(settings(server.origin));
+      const started = performance.now();
+      const endedAfter = (path: string) =>
+        rejection(client.send({ method: "GET", path, idempotent: true })).then((error) => {
+          expect(error.message).to.include(`GET ${path} got no complete answer within 1000 ms (timeoutMs)`);
+          return performance.now() - started;
+        });
+      const first = endedAfter("/first");
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const second = endedAfter("/second");
+      const [firstMs, secondMs] = await Promise.all([first, second]);
+      expect(firstMs).to.be.within(950, 1_350);
+      expect(secondMs).to.be.within(1_350, 1_750);
+      // A third, after both: the timer is armed again.
+      const third = await rejection(client.send({ method: "GET", path: "/third", idempotent: true }));
+      expect(third.message).to.include("got no complete answer within 1000 ms");
+      expect(performance.now() - started - secondMs).to.be.within(950, 1_500);
+    });
+  });
+
   describe("one request's total wait is bounded (item 8)", () => {
     const ORIGIN = "https://budget.example.test";
 
