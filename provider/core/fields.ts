@@ -287,7 +287,7 @@ export function writeOnlyNames(fields: FieldTable): string[] {
  */
 export function secretTexts(fields: FieldTable, inputs: Inputs): string[] {
   const texts: string[] = [];
-  for (const name in fields) {
+  for (const name of Object.keys(fields)) {
     const field = fields[name];
     const value = inputs[name];
     if (field.secret && typeof value === "string" && value !== "") texts.push(value);

@@ -339,13 +339,21 @@ const hasControl = (text: string) => /[\x00-\x1f\x7f]/.test(text);
 class AttemptDeadline {
   /** True once the time ran out; the request, if open, has been destroyed. */
   expired = false;
+  /**
+   * Rejects when the time runs out, for the attempt to race: destroying a request that has no socket yet
+   * (its proxy's CONNECT still unanswered) makes it emit nothing, so the attempt would never end.
+   */
+  readonly timedOut: Promise<never>;
+  private rejectTimedOut: (error: Error) => void = () => undefined;
   private request: http.ClientRequest | undefined;
 
   constructor(
     readonly timeoutMs: number,
     /** performance.now() time. */
     readonly endsAt: number,
-  ) {}
+  ) {
+    this.timedOut = new Promise<never>((_, reject) => (this.rejectTimedOut = reject));
+  }
 
   /** Node's own http or https, as axios picks it for `maxRedirects: 0`, holding on to the request it opens. */
   readonly transport = {
@@ -359,7 +367,9 @@ class AttemptDeadline {
 
   expire(): void {
     this.expired = true;
-    this.request?.destroy(new Error(`no complete answer within ${this.timeoutMs} ms`));
+    const error = new Error(`no complete answer within ${this.timeoutMs} ms`);
+    this.request?.destroy(error);
+    this.rejectTimedOut(error);
   }
 }
 
@@ -374,14 +384,16 @@ class Deadlines {
   private readonly open = new Set<AttemptDeadline>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor = Infinity;
+  /** The setTimeout the timer was set with: a clock replaced since (tests do) never fires it. */
+  private armedWith: typeof setTimeout | undefined;
 
   start(timeoutMs: number): AttemptDeadline {
     const now = performance.now();
     const deadline = new AttemptDeadline(timeoutMs, now + timeoutMs);
     this.open.add(deadline);
-    // A timer past its time has not fired (a busy event loop, or one set on a clock since replaced, as
-    // tests do): it fires now and re-arms for the earliest, so no deadline waits on a timer that never comes.
-    if (this.armedFor < now) this.arm(now);
+    // A timer set on a clock since replaced, or past its time without having fired, is armed again at
+    // once; it then re-arms for the earliest, so no deadline waits on a timer that never comes.
+    if (this.timer !== undefined && (this.armedWith !== setTimeout || this.armedFor < now)) this.arm(now);
     else if (deadline.endsAt < this.armedFor) this.arm(deadline.endsAt);
     return deadline;
   }
@@ -393,6 +405,7 @@ class Deadlines {
   private arm(at: number): void {
     clearTimeout(this.timer);
     this.armedFor = at;
+    this.armedWith = setTimeout;
     this.timer = setTimeout(() => this.expireDue(), Math.max(0, Math.ceil(at - performance.now())));
     this.timer.unref();
   }
@@ -571,7 +584,10 @@ export class HttpClient {
       const deadline = this.deadlines.start(this.settings.timeoutMs);
       let response: { status: number; data: unknown; headers: Record<string, unknown> };
       try {
-        response = await this.axios.request(axiosConfig(request, route.agent, deadline));
+        response = await Promise.race([
+          this.axios.request(axiosConfig(request, route.agent, deadline)),
+          deadline.timedOut,
+        ]);
       } catch (error) {
         permit?.done({});
         const timedOut = deadline.expired;

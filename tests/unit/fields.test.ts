@@ -79,3 +79,20 @@ describe("field kinds and flags", () => {
     expect(httpsUrl("ftp://login.example.com/")).to.match(/https:\/\//);
   });
 });
+
+describe("field tables are read by their own keys only", () => {
+  it("a property added to Object.prototype (a polluted prototype) is no field: not sent, not a secret, not stored", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.injected = { api: "injected", secret: true };
+    try {
+      const inputs = { ttl: 60, requests: [{ options: {}, requestSecret: NESTED_SECRET }] };
+      expect(Object.keys(requestBody(table, inputs))).to.deep.equal(["ttl_seconds", "requests"]);
+      expect(secretTexts(table, inputs)).to.deep.equal([NESTED_SECRET]);
+      const spec = { inputs: table, outputs: {} } as unknown as CredentialSpec;
+      const outs = outputsFrom(spec, inputs, { ttl_seconds: 60, injected: "from the answer" }, () => false);
+      expect(Object.keys(outs)).to.deep.equal(["ttl", "requests"]);
+    } finally {
+      delete proto.injected;
+    }
+  });
+});

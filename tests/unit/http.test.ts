@@ -4,9 +4,10 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
+import type { Duplex } from "stream";
 import nock from "nock";
 import { ApiError, HttpClient, HttpSettings, MAX_REQUEST_WAIT_MS, neverSent } from "../../provider/core/http";
-import { netError, rejection } from "./helpers";
+import { fakeClock, netError, rejection } from "./helpers";
 
 const PROXY_ENV = [
   "HTTPS_PROXY",
@@ -163,6 +164,87 @@ describe("HTTP policy", function () {
       const third = await rejection(client.send({ method: "GET", path: "/third", idempotent: true }));
       expect(third.message).to.include("got no complete answer within 1000 ms");
       expect(performance.now() - started - secondMs).to.be.within(950, 1_500);
+    });
+
+    it("Node's own ClientRequest (no nock in the process): a server that never answers, and a proxy whose CONNECT never answers, both end at the deadline", async function () {
+      this.timeout(30_000);
+      // nock, loaded by this suite, replaces ClientRequest with one of its own; a process of its own has
+      // Node's. Destroying Node's request before it has a socket (the proxy's CONNECT unanswered) makes it
+      // emit nothing: the attempt must end anyway.
+      const held: Duplex[] = [];
+      const silent = await serve(
+        () => undefined,
+        (server) =>
+          server.on("connect", (_request: http.IncomingMessage, socket: Duplex) => held.push(socket)),
+      );
+      const password = "proxy-password-0123456789";
+      const script = `
+        const { HttpClient } = require(${JSON.stringify(require.resolve("../../provider/core/http"))});
+        const attempt = async (baseUrl) => {
+          const client = new HttpClient({ service: "Tines", baseUrl, headers: { Authorization: "Bearer http-test-key-0123456789" },
+            timeoutMs: 1000, maxRetries: 0, secrets: ["http-test-key-0123456789"] });
+          const started = performance.now();
+          try { await client.send({ method: "GET", path: "/x", idempotent: true }); return { ms: -1, message: "answered" }; }
+          catch (error) { return { ms: performance.now() - started, message: error.message }; }
+        };
+        (async () => {
+          const direct = await attempt(${JSON.stringify(silent.origin)});
+          process.env.HTTPS_PROXY = "http://user:${password}@127.0.0.1:${silent.port}";
+          const proxied = await attempt("https://tines.invalid");
+          // The socket to the silent proxy stays open: exit rather than wait for it.
+          process.stdout.write(JSON.stringify({ direct, proxied }), () => process.exit(0));
+        })();`;
+      const { spawn } = await import("child_process");
+      const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      const killer = setTimeout(() => child.kill(), 10_000);
+      await new Promise((resolve) => child.on("exit", resolve));
+      clearTimeout(killer);
+      // The server no longer tracks a socket it handed to "connect": closing it is ours to do.
+      for (const socket of held) socket.destroy();
+      expect(out, "the child ended without an answer (killed after 10 s)").not.to.equal("");
+      const { direct, proxied } = JSON.parse(out) as Record<
+        "direct" | "proxied",
+        { ms: number; message: string }
+      >;
+      expect(direct.message).to.include("GET /x got no complete answer within 1000 ms (timeoutMs)");
+      expect(direct.ms).to.be.within(950, 2_000);
+      expect(proxied.message)
+        .to.include("GET /x got no complete answer within 1000 ms (timeoutMs)")
+        .and.include(`(via proxy http://127.0.0.1:${silent.port})`)
+        .and.not.include(password);
+      expect(proxied.ms).to.be.within(950, 2_000);
+    });
+
+    it("a deadline is kept when the clock is replaced between requests (a fake clock per test, one client)", async () => {
+      const server = await serve((req, res) => {
+        if (req.url === "/ok") res.end("{}");
+      });
+      const client = new HttpClient(settings(server.origin));
+      let clock = fakeClock();
+      try {
+        await client.send({ method: "GET", path: "/ok", idempotent: true });
+      } finally {
+        clock.uninstall();
+      }
+      clock = fakeClock();
+      try {
+        let outcome = "pending";
+        void client.send({ method: "GET", path: "/hang", idempotent: true }).then(
+          () => (outcome = "answered"),
+          (error: Error) => (outcome = error.message),
+        );
+        for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+        await clock.tickAsync(999);
+        expect(outcome).to.equal("pending");
+        await clock.tickAsync(2_000);
+        for (let i = 0; i < 50 && outcome === "pending"; i++)
+          await new Promise((resolve) => setImmediate(resolve));
+        expect(outcome).to.include("GET /hang got no complete answer within 1000 ms (timeoutMs)");
+      } finally {
+        clock.uninstall();
+      }
     });
   });
 
