@@ -109,7 +109,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
  * host path, always right after the in-process call, measured 0.3 ms more than the same code in the
  * next slot.
  */
-async function interleave(
+export async function interleave(
   n: number,
   sides: (() => Promise<unknown>)[],
   random: () => number,
@@ -440,7 +440,7 @@ async function overheadLoops(
 }
 
 /** A keep-alive axios client for bare requests to the emulator process. */
-function bareClient(emulator: EmulatorProcess): AxiosInstance {
+export function bareClient(emulator: EmulatorProcess): AxiosInstance {
   return axios.create({
     baseURL: emulator.url,
     httpAgent: new http.Agent({ keepAlive: true }),
