@@ -384,16 +384,18 @@ class Deadlines {
   private readonly open = new Set<AttemptDeadline>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor = Infinity;
-  /** The setTimeout the timer was set with: a clock replaced since (tests do) never fires it. */
-  private armedWith: typeof setTimeout | undefined;
+  /**
+   * The clock the timer was set on. Tests replace the clock (fake timers): a timer set on another one
+   * never fires on this one, and only that one's clearTimeout clears it.
+   */
+  private clock: { set: typeof setTimeout; clear: typeof clearTimeout } | undefined;
 
   start(timeoutMs: number): AttemptDeadline {
     const now = performance.now();
     const deadline = new AttemptDeadline(timeoutMs, now + timeoutMs);
     this.open.add(deadline);
-    // A timer set on a clock since replaced, or past its time without having fired, is armed again at
-    // once; it then re-arms for the earliest, so no deadline waits on a timer that never comes.
-    if (this.timer !== undefined && (this.armedWith !== setTimeout || this.armedFor < now)) this.arm(now);
+    // On a replaced clock the timer fires at once and re-arms for the earliest deadline.
+    if (this.timer !== undefined && this.clock?.set !== setTimeout) this.arm(now);
     else if (deadline.endsAt < this.armedFor) this.arm(deadline.endsAt);
     return deadline;
   }
@@ -403,11 +405,18 @@ class Deadlines {
   }
 
   private arm(at: number): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock?.clear(this.timer);
     this.armedFor = at;
-    this.armedWith = setTimeout;
-    this.timer = setTimeout(() => this.expireDue(), Math.max(0, Math.ceil(at - performance.now())));
-    this.timer.unref();
+    this.clock = { set: setTimeout, clear: clearTimeout };
+    const timer = setTimeout(
+      () => {
+        // A timer replaced since (on another clock, which could not clear it) does nothing.
+        if (this.timer === timer) this.expireDue();
+      },
+      Math.max(0, Math.ceil(at - performance.now())),
+    );
+    timer.unref();
+    this.timer = timer;
   }
 
   private expireDue(): void {
