@@ -321,10 +321,10 @@ export function secretNames(fields: FieldTable): string[] {
 /** The inputs without the host's `__provider` and without unset values. */
 export function declaredInputs(props: Inputs): Inputs {
   const out: Inputs = {};
-  // for-in, not Object.entries: no pair array per property, on every hook.
-  for (const k in props) {
+  // Object.keys, not Object.entries: no pair array per property, on every hook.
+  for (const k of Object.keys(props)) {
     const v = props[k];
-    if (k !== PROVIDER_KEY && v !== undefined && Object.hasOwn(props, k)) out[k] = v;
+    if (k !== PROVIDER_KEY && v !== undefined) out[k] = v;
   }
   return out;
 }
