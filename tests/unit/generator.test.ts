@@ -1,9 +1,10 @@
 // The adoption program generator: flags, names, literals, what each listed record becomes (or why it
 // is left out), the files, and that reading the services is list requests only.
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import fc from "fast-check";
 import * as fs from "fs";
+import * as net from "net";
 import nock from "nock";
 import * as os from "os";
 import * as path from "path";
@@ -98,6 +99,54 @@ describe("generator: command line", () => {
       `process.stdout.write(String(Object.keys(require.cache).some((f) => f.includes("@pulumi"))))`;
     const loaded = execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" });
     expect(loaded).to.equal("false", "loading the generator's CLI loaded @pulumi/pulumi");
+  });
+
+  it("exits after its error when a proxy never answers the CONNECT, though that socket stays open", async function () {
+    this.timeout(30_000);
+    // The proxy accepts and stays silent; the socket it holds is closed here once the CLI is done.
+    const held: net.Socket[] = [];
+    const proxy = net.createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const port = (proxy.address() as net.AddressInfo).port;
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "generate-proxy-"));
+    const cli = path.join(__dirname, "..", "..", "generator", "cli.js");
+    const args = [
+      cli,
+      "generate",
+      "--out",
+      out,
+      "--only",
+      "tines",
+      "--tines-tenant",
+      "https://tines.invalid",
+    ];
+    const env = {
+      PATH: process.env.PATH,
+      TINES_API_KEY: TINES_API_KEY,
+      TINES_TIMEOUT_MS: "1000",
+      TINES_MAX_RETRIES: "0",
+      HTTPS_PROXY: `http://127.0.0.1:${port}`,
+    };
+    const started = performance.now();
+    try {
+      const ended = await new Promise<{ code: number | null; stderr: string; killed: boolean }>((resolve) => {
+        const child = execFile(process.execPath, args, { env, timeout: 15_000 }, (error, _stdout, stderr) =>
+          resolve({ code: child.exitCode, stderr, killed: Boolean(error?.killed) }),
+        );
+      });
+      expect(ended.killed, "the CLI did not exit: killed after 15 s").to.equal(false);
+      expect(ended.code).to.equal(1);
+      expect(ended.stderr)
+        .to.include("got no complete answer within 1000 ms (timeoutMs)")
+        .and.include("No file was written.")
+        .and.not.include(TINES_API_KEY);
+      expect(performance.now() - started).to.be.below(10_000);
+      expect(fs.readdirSync(out)).to.deep.equal([]);
+    } finally {
+      for (const socket of held) socket.destroy();
+      proxy.close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   const BAD: [string[], RegExp][] = [
