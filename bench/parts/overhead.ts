@@ -434,9 +434,37 @@ async function overheadLoops(
         "context",
       );
       report.info(PART, `${kind} ${op}: host / bare, the whole path`, overRounds(of("whole")), "context");
+      await ownCostAlone(report, `${kind} ${op}`, calls, rounds, n, random);
     }
   }
   return subjectList;
+}
+
+/**
+ * Context for the own-cost target: in-process and bare again, interleaved with each other only. Between
+ * host calls (the target's loop) the bench process runs gRPC and protobuf code, after which the package's
+ * code runs with less of itself in the CPU's caches; here it runs warm. The gap between the two figures
+ * is that effect, which a provider host pays too (between its gRPC calls).
+ */
+async function ownCostAlone(
+  report: Report,
+  label: string,
+  calls: Calls,
+  rounds: number,
+  n: number,
+  random: () => number,
+): Promise<void> {
+  const own: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const [local, bare] = await interleave(n, [calls.local, calls.bare], random);
+    own.push(median(local) / median(bare));
+  }
+  report.info(
+    PART,
+    `${label}: the package's own cost with nothing between the calls, in-process / bare`,
+    overRounds(own),
+    "context: the same code warm",
+  );
 }
 
 /** A keep-alive axios client for bare requests to the emulator process. */
