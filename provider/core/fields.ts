@@ -321,10 +321,11 @@ export function secretNames(fields: FieldTable): string[] {
 /** The inputs without the host's `__provider` and without unset values. */
 export function declaredInputs(props: Inputs): Inputs {
   const out: Inputs = {};
-  // Object.keys, not Object.entries: no pair array per property, on every hook.
+  // Object.keys, not Object.entries: no pair array per property, on every hook. An own "__proto__" key
+  // (JSON state can hold one) is no input, and assigned here it would become the copy's prototype.
   for (const k of Object.keys(props)) {
     const v = props[k];
-    if (k !== PROVIDER_KEY && v !== undefined) out[k] = v;
+    if (k !== PROVIDER_KEY && k !== "__proto__" && v !== undefined) out[k] = v;
   }
   return out;
 }

@@ -1,7 +1,14 @@
 // The field mechanism's value kinds and flags that the newer Tines modes need: write-only fields,
 // seconds, lists of objects with nested secrets, and the https URL rule.
 import { expect } from "chai";
-import { checkFields, FieldTable, httpsUrl, secretTexts, writeOnlyNames } from "../../provider/core/fields";
+import {
+  checkFields,
+  declaredInputs,
+  FieldTable,
+  httpsUrl,
+  secretTexts,
+  writeOnlyNames,
+} from "../../provider/core/fields";
 import { outputsFrom, requestBody } from "../../provider/core/mapping";
 import type { CredentialSpec } from "../../provider/core/spec";
 
@@ -94,5 +101,16 @@ describe("field tables are read by their own keys only", () => {
     } finally {
       delete proto.injected;
     }
+  });
+
+  it("an own __proto__ key in stored properties (JSON state) is no input: it does not become the copy's prototype", () => {
+    const stored = JSON.parse(
+      '{"name": "n", "__proto__": {"value": "from-the-prototype", "teamId": 9}, "__provider": "p"}',
+    ) as Record<string, unknown>;
+    const inputs = declaredInputs(stored);
+    expect(Object.getPrototypeOf(inputs)).to.equal(Object.prototype);
+    expect(Object.keys(inputs)).to.deep.equal(["name"]);
+    expect(inputs.value).to.equal(undefined);
+    expect(inputs.teamId).to.equal(undefined);
   });
 });
