@@ -233,14 +233,6 @@ export function safeText(text: string, secrets: readonly string[], maxChars = MA
   return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
 }
 
-/**
- * Pooled sockets, with TCP keep-alive probes after the idle time axios sets on every request's socket
- * (60 s). At Node's default of 1 s the two alternated: axios set 60 s when a request took the socket and
- * the agent set 1 s back when it was freed, eight setsockopt calls a request (about 20 us a request on
- * the benchmark's virtual machine). Agreeing, Node skips the call: none after the socket's first request.
- */
-const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 60_000 } as const;
-
 const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
 /**
  * The system calls of making a connection. An error raised by one of them on a new socket means the
@@ -494,8 +486,14 @@ export class HttpClient {
       const credential = createHash("sha256").update(JSON.stringify(settings.headers)).digest("hex");
       this.limiterKey = `${settings.service}\n${this.target.origin}\n${credential}`;
     }
+    // Node's keep-alive probe delay (1 s) is kept on purpose: probes on an idle pooled socket find a dead
+    // peer in about 11 s and keep a middlebox's entry alive. axios sets 60 s on each request's socket, so
+    // the two alternate and a request pays eight setsockopt calls (about 20 us); agreeing on 60 s saved
+    // them but let a dead socket sit in the pool for about 70 s, to fail the next request (a create in doubt).
     this.directAgent =
-      this.target.protocol === "http:" ? new http.Agent(KEEP_ALIVE) : new https.Agent(KEEP_ALIVE);
+      this.target.protocol === "http:"
+        ? new http.Agent({ keepAlive: true })
+        : new https.Agent({ keepAlive: true });
     this.directRoute = isLoopbackHost(this.target.hostname)
       ? { agent: this.directAgent, secrets: [] }
       : undefined;
@@ -545,7 +543,7 @@ export class HttpClient {
       const credentials = password ? [password] : user ? [user] : [];
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
-        agent: new HttpsProxyAgent(url, KEEP_ALIVE),
+        agent: new HttpsProxyAgent(url, { keepAlive: true }),
         proxy: `${url.protocol}//${url.host}`,
         secrets:
           credentials.length > 0 ? [...credentials, userinfo, Buffer.from(userinfo).toString("base64")] : [],

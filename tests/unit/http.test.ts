@@ -103,40 +103,6 @@ describe("HTTP policy", function () {
     ]);
   });
 
-  it("a pooled socket's TCP keep-alive is set to one value: no setsockopt calls per request (no nock in the process)", async () => {
-    // axios sets 60 s on each request's socket; an agent at another value set its own back on every
-    // free, so Node's cache of the last value never held and each request made eight system calls.
-    // In a process of its own: nock, loaded by this suite, hands each request a socket of its own.
-    const { origin } = await serve((req, res) => {
-      req.resume();
-      req.on("end", () => res.end("{}"));
-    });
-    const script = `
-      const net = require("net");
-      const { HttpClient } = require(${JSON.stringify(require.resolve("../../provider/core/http"))});
-      const asked = new Map();
-      const original = net.Socket.prototype.setKeepAlive;
-      net.Socket.prototype.setKeepAlive = function (enable, delay) {
-        asked.set(this, (asked.get(this) ?? new Set()).add(enable + " " + delay));
-        return original.call(this, enable, delay);
-      };
-      const client = new HttpClient({ service: "Tines", baseUrl: ${JSON.stringify(origin)}, headers: {},
-        timeoutMs: 5000, maxRetries: 0, secrets: [] });
-      (async () => {
-        for (let i = 0; i < 5; i++) await client.send({ method: "GET", path: "/x", idempotent: true });
-        const values = [...asked.values()].map((set) => [...set]);
-        process.stdout.write(JSON.stringify(values), () => process.exit(0));
-      })();`;
-    const { execFile } = await import("child_process");
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["-e", script], { timeout: 10_000 }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
-      ),
-    );
-    // One socket, asked for one setting (by axios and by the agent alike).
-    expect(JSON.parse(out)).to.deep.equal([["true 60000"]]);
-  });
-
   it("a JSON body arrives whole: keys named constructor, prototype and __proto__ included (axios's config merge drops them)", async () => {
     let received = "";
     const { origin } = await serve((req, res) => {
