@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { expect } from "chai";
 import { startEmulator, TinesValidationError, type Emulator } from "../../emulator";
 import { parseCliArgs } from "../../emulator/cli";
+import { TinesStore } from "../../emulator/tines/store";
 
 const BASE = "/api/v1/user_credentials";
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -405,6 +406,32 @@ describe("emulator: Tines user_credentials", function () {
         created_at: test.data.created_at,
         updated_at: put.data.updated_at,
       });
+    });
+
+    it("shows the first test credential still stored, through deletes, a snapshot load and a reset", async function () {
+      const live = await create({ name: "live", mode: "TEXT", value: "v", team_id: 7 });
+      const other = await create({ name: "other", mode: "TEXT", value: "v", team_id: 7 });
+      const first = await create({ name: "t1", mode: "TEXT", value: "t", live_credential_id: live.data.id });
+      const second = await create({ name: "t2", mode: "TEXT", value: "t", live_credential_id: live.data.id });
+      const stampsOf = (rec: AxiosResponse) => ({
+        created_at: rec.data.created_at,
+        updated_at: rec.data.updated_at,
+      });
+      const shown = async (id: number) => (await api.get(`${BASE}/${id}`)).data.test_credential;
+      expect(await shown(live.data.id)).to.deep.equal(stampsOf(first));
+      expect(await shown(other.data.id), "another live credential has none").to.equal(undefined);
+      await api.delete(`${BASE}/${first.data.id}`);
+      expect(await shown(live.data.id)).to.deep.equal(stampsOf(second));
+      // A store loaded from a snapshot (the emulator's state file) knows the same test credentials.
+      const store = new TinesStore(() => undefined);
+      store.load({ nextId: 100, records: emu.tines.list() });
+      expect(store.testCredentialOf(live.data.id)?.id).to.equal(second.data.id);
+      await api.delete(`${BASE}/${second.data.id}`);
+      expect(await shown(live.data.id)).to.equal(undefined);
+      emu.reset();
+      const again = await create({ name: "live", mode: "TEXT", value: "v", team_id: 7 });
+      expect(again.data.id, "ids start over after a reset").to.equal(live.data.id);
+      expect(await shown(again.data.id), "nothing carried over a reset").to.equal(undefined);
     });
 
     it("requires the live credential to have the same mode", async function () {
