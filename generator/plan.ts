@@ -376,7 +376,9 @@ const compareOrder = (a: Draft, b: Draft) => {
 
 export function planAdoption(options: PlanOptions): Plan {
   const kinds = options.kinds ?? GENERATOR_KINDS;
-  const plan: Plan = { resources: [], skipped: [], found: { tines: {}, twilio: {} }, notes: [] };
+  // Counted by the mode the service answers, so without a prototype: "constructor" or "__proto__" is a count too.
+  const found = { tines: Object.create(null), twilio: Object.create(null) } as Plan["found"];
+  const plan: Plan = { resources: [], skipped: [], found, notes: [] };
   const drafts = [
     ...(options.tines ? planTines(options.tines, options, plan, kinds).sort(compareOrder) : []),
     ...(options.twilio ? planTwilio(options.twilio, options, plan, kinds).sort(compareOrder) : []),

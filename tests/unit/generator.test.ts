@@ -404,6 +404,25 @@ describe("generator: planning the resources", () => {
     ]);
   });
 
+  it("counts a mode named like an Object property (constructor, __proto__) as any other", () => {
+    const p = plan({
+      tines: tinesRead([
+        { ...tines(1, "TEXT"), mode: "constructor" },
+        { ...tines(2, "TEXT"), mode: "__proto__" },
+        { ...tines(3, "TEXT"), mode: "__proto__" },
+      ]),
+    });
+    expect(Object.entries(p.found.tines)).to.deep.equal([
+      ["constructor", 1],
+      ["__proto__", 2],
+    ]);
+    expect(p.skipped.map((s) => s.title)).to.deep.equal([
+      "Tines constructor credential 1",
+      "Tines __proto__ credential 2",
+      "Tines __proto__ credential 3",
+    ]);
+  });
+
   it("leaves out what it cannot adopt, saying why (and never quoting the API key)", () => {
     const p = plan({
       tines: tinesRead([
