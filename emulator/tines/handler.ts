@@ -154,20 +154,18 @@ function listTines(req: ApiRequest, ctx: TinesHandlerContext): ApiResponse {
   const pageRaw = intParam(req.query, "page");
   const page = pageRaw === undefined || pageRaw === null || pageRaw < 1 ? 1 : pageRaw;
 
-  const stored = ctx.store.list();
-  // The first test credential (by id) of each live credential, found once for the whole page.
-  const tests = new Map<number, TinesRecord>();
-  for (const r of stored) {
-    if (r.live_credential_id !== undefined && !tests.has(r.live_credential_id))
-      tests.set(r.live_credential_id, r);
-  }
-  const all = stored.filter(
-    (r) =>
-      (teamId === undefined || r.team_id === teamId) && (folderId === undefined || r.folder_id === folderId),
-  );
+  const all = ctx.store
+    .list()
+    .filter(
+      (r) =>
+        (teamId === undefined || r.team_id === teamId) &&
+        (folderId === undefined || r.folder_id === folderId),
+    );
   const count = all.length;
   const pages = Math.ceil(count / perPage);
-  const items = all.slice((page - 1) * perPage, page * perPage).map((r) => apiView(r, (id) => tests.get(id)));
+  const items = all
+    .slice((page - 1) * perPage, page * perPage)
+    .map((r) => apiView(r, (id) => ctx.store.testCredentialOf(id)));
   const pageUrl = (n: number) => {
     const q = new URLSearchParams();
     if (teamId !== undefined) q.set("team_id", String(teamId));
