@@ -7,6 +7,7 @@ import axios, { AxiosInstance, AxiosRequestConfig } from "axios";
 import { createHash } from "crypto";
 import * as http from "http";
 import * as https from "https";
+import * as net from "net";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 import {
@@ -434,6 +435,29 @@ class Deadlines {
   }
 }
 
+/** Node's keep-alive probe delay for a pooled socket (an agent's default keepAliveMsecs). */
+const KEEP_ALIVE_PROBE_DELAY_MS = 1_000;
+
+/**
+ * The agent's sockets keep one keep-alive probe delay, Node's 1 s for pooled sockets, whoever sets it.
+ * Probes find a dead peer in about 11 s and keep a middlebox's entry alive. axios sets 60 s on each
+ * request's socket and the agent sets 1 s back when it frees it: eight setsockopt calls a request (about
+ * 20 us; Node skips the call only when the value is unchanged). Agreeing on 60 s instead saved them but
+ * left a dead socket in the pool for about 70 s, to fail the next request (a create in doubt).
+ */
+function withSteadyKeepAlive<A extends http.Agent>(agent: A): A {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    if (socket instanceof net.Socket) {
+      const setKeepAlive = socket.setKeepAlive;
+      socket.setKeepAlive = (enable) => setKeepAlive.call(socket, enable, KEEP_ALIVE_PROBE_DELAY_MS);
+    }
+    return socket;
+  };
+  return agent;
+}
+
 /**
  * The request as axios takes it, with no key left undefined: axios merges every key given with its
  * defaults on each request.
@@ -486,14 +510,11 @@ export class HttpClient {
       const credential = createHash("sha256").update(JSON.stringify(settings.headers)).digest("hex");
       this.limiterKey = `${settings.service}\n${this.target.origin}\n${credential}`;
     }
-    // Node's keep-alive probe delay (1 s) is kept on purpose: probes on an idle pooled socket find a dead
-    // peer in about 11 s and keep a middlebox's entry alive. axios sets 60 s on each request's socket, so
-    // the two alternate and a request pays eight setsockopt calls (about 20 us); agreeing on 60 s saved
-    // them but let a dead socket sit in the pool for about 70 s, to fail the next request (a create in doubt).
-    this.directAgent =
+    this.directAgent = withSteadyKeepAlive(
       this.target.protocol === "http:"
         ? new http.Agent({ keepAlive: true })
-        : new https.Agent({ keepAlive: true });
+        : new https.Agent({ keepAlive: true }),
+    );
     this.directRoute = isLoopbackHost(this.target.hostname)
       ? { agent: this.directAgent, secrets: [] }
       : undefined;
@@ -543,7 +564,7 @@ export class HttpClient {
       const credentials = password ? [password] : user ? [user] : [];
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
-        agent: new HttpsProxyAgent(url, { keepAlive: true }),
+        agent: withSteadyKeepAlive(new HttpsProxyAgent(url, { keepAlive: true })),
         proxy: `${url.protocol}//${url.host}`,
         secrets:
           credentials.length > 0 ? [...credentials, userinfo, Buffer.from(userinfo).toString("base64")] : [],
