@@ -10,6 +10,7 @@ import * as https from "https";
 import * as net from "net";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
+import type { Duplex } from "stream";
 import {
   limitsAnything,
   Permit,
@@ -443,18 +444,22 @@ const KEEP_ALIVE_PROBE_DELAY_MS = 1_000;
  * Probes find a dead peer in about 11 s and keep a middlebox's entry alive. axios sets 60 s on each
  * request's socket and the agent sets 1 s back when it frees it: eight setsockopt calls a request (about
  * 20 us; Node skips the call only when the value is unchanged). Agreeing on 60 s instead saved them but
- * left a dead socket in the pool for about 70 s, to fail the next request (a create in doubt).
+ * left a dead socket in the pool for about 70 s, to fail the next request (a create in doubt). A request
+ * in flight is probed too, as Node's own agent does: a connection silent for about 11 s (a network outage
+ * while the service works) fails with ETIMEDOUT, which networkError reports as possibly still completing.
  */
 function withSteadyKeepAlive<A extends http.Agent>(agent: A): A {
   const create = agent.createConnection.bind(agent);
-  agent.createConnection = (options, callback) => {
-    const socket = create(options, callback);
+  const steady = <S extends Duplex | null | undefined>(socket: S): S => {
     if (socket instanceof net.Socket) {
       const setKeepAlive = socket.setKeepAlive;
       socket.setKeepAlive = (enable) => setKeepAlive.call(socket, enable, KEEP_ALIVE_PROBE_DELAY_MS);
     }
     return socket;
   };
+  // An agent may hand the socket over through the callback instead of returning it.
+  agent.createConnection = (options, callback) =>
+    steady(create(options, callback && ((error, socket) => callback(error, steady(socket)))));
   return agent;
 }
 
@@ -751,7 +756,9 @@ export class HttpClient {
       path,
       undefined,
       !notSent && !request.idempotent,
-      timedOut,
+      // The connection went silent after the request may have reached the service (keep-alive probes
+      // unanswered): like our own deadline, the service may still be working on it.
+      timedOut || (!notSent && code === "ETIMEDOUT"),
     );
   }
 }

@@ -183,6 +183,22 @@ describe("create: lost answers, retries and errors", () => {
         expect(posts()).to.equal(1);
       });
 
+      it("ETIMEDOUT after sending, nothing found yet: not re-sent (the server may still be creating it)", async () => {
+        // Keep-alive probes unanswered for about 11 s while the service worked: the connection is dead,
+        // the request may still complete behind it, and an empty lookup proves nothing.
+        const { scope, posts } = scopeFor(c);
+        const probesUnanswered = Object.assign(netError("ETIMEDOUT", "read ETIMEDOUT"), { syscall: "read" });
+        scope.post(c.createPath).replyWithError(probesUnanswered);
+        scope.get(c.createPath).query(c.listQuery).reply(200, c.list([]));
+        scope.post(c.createPath).optionally().reply(201, found(c.otherId));
+        const error = await rejection(create());
+        expect(error.message)
+          .to.include("ETIMEDOUT")
+          .and.match(/may still create it/)
+          .and.match(/adopt/);
+        expect(posts()).to.equal(1);
+      });
+
       it("the lookup failing too: an error saying so, pointing at adoption", async () => {
         const { scope, posts } = scopeFor(c);
         scope.post(c.createPath).replyWithError(netError("ECONNRESET", "socket hang up"));
