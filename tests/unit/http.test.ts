@@ -365,8 +365,20 @@ describe("HTTP policy", function () {
     afterEach(() => {
       net.Socket.prototype.setKeepAlive = original;
     });
-    /** Sends three requests on one keep-alive connection; returns the connections the server saw. */
-    async function threeRequests(client: HttpClient, server: { connections: () => number }) {
+    /** A server answering {"ok":true}, counting the connections it accepts. */
+    async function countingServer() {
+      let connections = 0;
+      const server = await serve(
+        (req, res) => {
+          req.resume();
+          req.on("end", () => res.end('{"ok":true}'));
+        },
+        (s) => s.on("connection", () => connections++),
+      );
+      return { ...server, connections: () => connections };
+    }
+    /** Three requests on one keep-alive connection, and no keep-alive setting but on with 1 s. */
+    async function threeRequestsKeepOneSecond(client: HttpClient, server: { connections: () => number }) {
       for (const method of ["GET", "POST", "GET"] as const) {
         const response = await client.send({
           method,
@@ -377,32 +389,18 @@ describe("HTTP policy", function () {
         expect(response.data).to.deep.equal({ ok: true });
       }
       expect(server.connections()).to.equal(1);
+      expect(calls).to.have.length.of.at.least(3);
+      expect(new Set(calls.map((call) => JSON.stringify(call)))).to.deep.equal(new Set(["[true,1000]"]));
     }
     // axios sets 60 s on each request's socket, the agent 1 s when it frees it: each switch was a system
     // call, and a pooled socket left at 60 s kept a dead peer for about 70 s.
     it("direct: axios's 60 s never reaches a socket", async () => {
-      let connections = 0;
-      const server = await serve(
-        (req, res) => {
-          req.resume();
-          req.on("end", () => res.end('{"ok":true}'));
-        },
-        (s) => s.on("connection", () => connections++),
-      );
-      await threeRequests(new HttpClient(settings(server.origin)), { connections: () => connections });
-      expect(calls).to.have.length.of.at.least(3);
-      expect(new Set(calls.map((call) => JSON.stringify(call)))).to.deep.equal(new Set(["[true,1000]"]));
+      const server = await countingServer();
+      await threeRequestsKeepOneSecond(new HttpClient(settings(server.origin)), server);
     });
 
     it("through a proxy's tunnel: the same", async () => {
-      let connections = 0;
-      const server = await serve(
-        (req, res) => {
-          req.resume();
-          req.on("end", () => res.end('{"ok":true}'));
-        },
-        (s) => s.on("connection", () => connections++),
-      );
+      const server = await countingServer();
       // Tunnels every CONNECT to the server, whatever host it names.
       const proxy = await serve(
         (_req, res) => res.end(),
@@ -417,11 +415,7 @@ describe("HTTP policy", function () {
           }),
       );
       process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
-      await threeRequests(new HttpClient(settings("http://tines.invalid")), {
-        connections: () => connections,
-      });
-      expect(calls).to.have.length.of.at.least(3);
-      expect(new Set(calls.map((call) => JSON.stringify(call)))).to.deep.equal(new Set(["[true,1000]"]));
+      await threeRequestsKeepOneSecond(new HttpClient(settings("http://tines.invalid")), server);
     });
   });
 
