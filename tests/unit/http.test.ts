@@ -4,7 +4,6 @@
 import { expect } from "chai";
 import * as http from "http";
 import * as net from "net";
-import { AddressInfo } from "net";
 import type { Duplex } from "stream";
 import nock from "nock";
 import { ApiError, HttpClient, HttpSettings, MAX_REQUEST_WAIT_MS, neverSent } from "../../provider/core/http";
@@ -41,7 +40,7 @@ async function loopbackServer(
   const server = http.createServer(handler);
   setup(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address() as net.AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
     port,
