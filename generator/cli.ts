@@ -157,8 +157,8 @@ export async function main(
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
-    // Exits once the output is written, not when nothing is left open: a request that timed out behind a
-    // proxy that never answered its CONNECT leaves that socket open (nothing can reach it to close it).
+    // Exits once the output is written, not when nothing is left open: no socket or timer a library may
+    // still hold (a request that timed out behind a silent proxy once left one) keeps the CLI waiting.
     process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   });
 }

@@ -348,6 +348,7 @@ class AttemptDeadline {
   readonly timedOut: Promise<never>;
   private rejectTimedOut: (error: Error) => void = () => undefined;
   private request: http.ClientRequest | undefined;
+  private agent: unknown;
 
   constructor(
     readonly timeoutMs: number,
@@ -362,6 +363,7 @@ class AttemptDeadline {
     request: (options: https.RequestOptions, onResponse: (res: http.IncomingMessage) => void) => {
       const request = (options.protocol === "https:" ? https : http).request(options, onResponse);
       this.request = request;
+      this.agent = options.agent;
       if (this.expired) request.destroy(new Error("no time left"));
       return request;
     },
@@ -371,8 +373,40 @@ class AttemptDeadline {
     this.expired = true;
     const error = new Error(`no complete answer within ${this.timeoutMs} ms`);
     this.request?.destroy(error);
+    if (this.request) (this.agent as Partial<AbandonsTunnels> | undefined)?.abandon?.(this.request);
     this.rejectTimedOut(error);
   }
+}
+
+/** An agent that can close the connection a request's CONNECT waits on (see withAbandonableTunnels). */
+interface AbandonsTunnels {
+  abandon(request: http.ClientRequest): void;
+}
+
+/**
+ * The proxy's agent, whose CONNECT is closed with the request waiting for it when that request is given
+ * up. Such a request has no socket for the deadline to destroy, so the connection to a proxy that never
+ * answered stayed open, one more for each attempt that timed out, for the life of the process. The
+ * agent's own `connect` is wrapped, not subclassed: the SDK's closure serializer copies a class defined
+ * here by value, base classes and all, and the proxy library's cannot be copied.
+ */
+function withAbandonableTunnels(agent: HttpsProxyAgent<string>): HttpsProxyAgent<string> & AbandonsTunnels {
+  const waiting = new WeakMap<http.ClientRequest, AbortController>();
+  const connect = agent.connect.bind(agent);
+  agent.connect = (request, options) => {
+    if (request.destroyed) return Promise.reject(new Error("the request was given up before its tunnel"));
+    const abandoned = new AbortController();
+    waiting.set(request, abandoned);
+    const shared = agent.connectOpts;
+    // The library opens its socket to the proxy with connectOpts before its first await.
+    agent.connectOpts = { ...shared, signal: abandoned.signal };
+    try {
+      return connect(request, options).finally(() => waiting.delete(request));
+    } finally {
+      agent.connectOpts = shared;
+    }
+  };
+  return Object.assign(agent, { abandon: (request: http.ClientRequest) => waiting.get(request)?.abort() });
 }
 
 /**
@@ -569,7 +603,7 @@ export class HttpClient {
       const credentials = password ? [password] : user ? [user] : [];
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
-        agent: withSteadyKeepAlive(new HttpsProxyAgent(url, { keepAlive: true })),
+        agent: withSteadyKeepAlive(withAbandonableTunnels(new HttpsProxyAgent(url, { keepAlive: true }))),
         proxy: `${url.protocol}//${url.host}`,
         secrets:
           credentials.length > 0 ? [...credentials, userinfo, Buffer.from(userinfo).toString("base64")] : [],

@@ -101,7 +101,7 @@ describe("generator: command line", () => {
     expect(loaded).to.equal("false", "loading the generator's CLI loaded @pulumi/pulumi");
   });
 
-  it("exits after its error when a proxy never answers the CONNECT, though that socket stays open", async function () {
+  it("exits after its error when a proxy never answers the CONNECT", async function () {
     this.timeout(30_000);
     // The proxy accepts and stays silent; the socket it holds is closed here once the CLI is done.
     const held: net.Socket[] = [];

@@ -166,16 +166,21 @@ describe("HTTP policy", function () {
       expect(performance.now() - started - secondMs).to.be.within(950, 1_500);
     });
 
-    it("Node's own ClientRequest (no nock in the process): a server that never answers, and a proxy whose CONNECT never answers, both end at the deadline", async function () {
+    it("Node's own ClientRequest (no nock in the process): a server that never answers, and a proxy whose CONNECT never answers, both end at the deadline, which closes the connection to the proxy", async function () {
       this.timeout(30_000);
       // nock, loaded by this suite, replaces ClientRequest with one of its own; a process of its own has
       // Node's. Destroying Node's request before it has a socket (the proxy's CONNECT unanswered) makes it
-      // emit nothing: the attempt must end anyway.
+      // emit nothing: the attempt must end anyway, and close the connection it opened to the proxy.
       const held: Duplex[] = [];
+      let proxyConnectionClosedAt: number | undefined;
       const silent = await serve(
         () => undefined,
         (server) =>
-          server.on("connect", (_request: http.IncomingMessage, socket: Duplex) => held.push(socket)),
+          server.on("connect", (_request: http.IncomingMessage, socket: Duplex) => {
+            held.push(socket);
+            // Read (and drop) what comes, so that the end of the connection is seen.
+            socket.on("end", () => (proxyConnectionClosedAt ??= performance.now())).resume();
+          }),
       );
       const password = "proxy-password-0123456789";
       const script = `
@@ -191,8 +196,9 @@ describe("HTTP policy", function () {
           const direct = await attempt(${JSON.stringify(silent.origin)});
           process.env.HTTPS_PROXY = "http://user:${password}@127.0.0.1:${silent.port}";
           const proxied = await attempt("https://tines.invalid");
-          // The socket to the silent proxy stays open: exit rather than wait for it.
-          process.stdout.write(JSON.stringify({ direct, proxied }), () => process.exit(0));
+          process.stdout.write(JSON.stringify({ direct, proxied }));
+          // Alive for a while: the connection to the proxy must be closed by the deadline, not by the exit.
+          setTimeout(() => process.exit(0), 1500);
         })();`;
       const { spawn } = await import("child_process");
       const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
@@ -200,6 +206,7 @@ describe("HTTP policy", function () {
       child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
       const killer = setTimeout(() => child.kill(), 10_000);
       await new Promise((resolve) => child.on("exit", resolve));
+      const exitedAt = performance.now();
       clearTimeout(killer);
       // The server no longer tracks a socket it handed to "connect": closing it is ours to do.
       for (const socket of held) socket.destroy();
@@ -215,6 +222,10 @@ describe("HTTP policy", function () {
         .and.include(`(via proxy http://127.0.0.1:${silent.port})`)
         .and.not.include(password);
       expect(proxied.ms).to.be.within(950, 2_000);
+      expect(held, "the proxy saw no CONNECT").to.have.length(1);
+      expect(proxyConnectionClosedAt, "the connection to the proxy stayed open until the process exited")
+        .to.be.a("number")
+        .and.below(exitedAt - 1_000);
     });
 
     it("a deadline is kept when the clock is replaced between requests (a fake clock per test, one client)", async () => {
