@@ -10,41 +10,21 @@
 // Run: npm run build:dev && node build/bench/experiments/coldCost.js [--n=2000]
 import * as fs from "fs";
 import { ApiRequest, ApiResponse, HttpClient } from "../../provider/core/http";
-import { providers } from "../../provider/index";
-import { startEmulatorProcess } from "../lib/emulatorProcess";
 import { median } from "../lib/report";
 import { bareClient } from "../parts/overhead";
-import { option, run, tinesJsonHeaders } from "./common";
+import { inMemoryAnswers, option, run, textProviderOnEmulator } from "./common";
 
-const API_KEY = "tines-key-cold-cost-0123456789abcdef";
 const PATH = "/api/v1/user_credentials";
 const WARM_UP = 300;
 
 async function main(): Promise<void> {
   const n = Number(option("n") ?? 2000);
-  const emulator = await startEmulatorProcess({
-    seed: 1,
-    tinesApiKey: API_KEY,
-    twilioAuthToken: "twilio-token-cold-cost-0123456789",
-  });
-  const config: Record<string, string> = {
-    "tines:tenant": emulator.url,
-    "tines:apiKey": API_KEY,
-    "tines:requestsPerMinute": "1000000",
-  };
-  const provider = providers.tinesTextCredential;
-  await provider.configure({ config: { get: (key: string) => config[key] } });
-  const inputs = { name: "cold-cost", teamId: 1, value: "cold-cost-secret-0123456789", description: "d" };
-  let nextId = 1_000_000_000;
-  const record = (id: number) => ({ id, name: inputs.name, team_id: 1, mode: "TEXT", description: "d" });
+  const { emulator, provider, inputs, headers } = await textProviderOnEmulator("cold-cost");
+  const answer = inMemoryAnswers(inputs.name);
   // Every request the hooks make is answered at once in memory.
-  HttpClient.prototype.send = async function (request: ApiRequest): Promise<ApiResponse> {
-    const get = request.method === "GET";
-    return { status: get ? 200 : 201, data: record(get ? Number(request.path.split("/").pop()) : nextId++) };
-  };
+  HttpClient.prototype.send = async (request: ApiRequest): Promise<ApiResponse> => answer(request);
   const first = await provider.create(inputs);
   const bare = bareClient(emulator);
-  const headers = tinesJsonHeaders(API_KEY);
   const json = JSON.stringify(inputs);
   // The answer does not matter (the id is the in-memory create's): the request's work does.
   const request = () =>

@@ -12,47 +12,24 @@
 // Run: npm run build:dev && node build/bench/experiments/splitCost.js [--n=2000] [--seed=7] [--pollute]
 import { mulberry32 } from "../../emulator";
 import { ApiRequest, ApiResponse, HttpClient } from "../../provider/core/http";
-import { providers } from "../../provider/index";
-import { startEmulatorProcess } from "../lib/emulatorProcess";
 import { median } from "../lib/report";
 import { bareClient, interleave } from "../parts/overhead";
-import { option, run, tinesJsonHeaders } from "./common";
+import { inMemoryAnswers, option, run, textProviderOnEmulator } from "./common";
 
-const API_KEY = "tines-key-split-cost-0123456789abcdef";
 const PATH = "/api/v1/user_credentials";
 const WARM_UP = 300;
 
 async function main(): Promise<void> {
   const n = Number(option("n") ?? 2000);
-  const emulator = await startEmulatorProcess({
-    seed: 1,
-    tinesApiKey: API_KEY,
-    twilioAuthToken: "twilio-token-split-cost-0123456789",
-  });
-  const config: Record<string, string> = {
-    "tines:tenant": emulator.url,
-    "tines:apiKey": API_KEY,
-    // As the overhead part sets it: the limiter runs on every call and never waits.
-    "tines:requestsPerMinute": "1000000",
-  };
-  const provider = providers.tinesTextCredential;
-  await provider.configure({ config: { get: (key: string) => config[key] } });
-  const inputs = { name: "split-cost", teamId: 1, value: "split-cost-secret-0123456789", description: "d" };
+  const { emulator, provider, inputs, headers } = await textProviderOnEmulator("split-cost");
 
   // Time inside HttpClient.send during the current call; the in-memory answers of the fake sides.
   let insideSend = 0;
   let fake = false;
-  let nextId = 1_000_000_000;
-  const record = (id: number) => ({ id, name: inputs.name, team_id: 1, mode: "TEXT", description: "d" });
+  const answer = inMemoryAnswers(inputs.name);
   const realSend = HttpClient.prototype.send;
   HttpClient.prototype.send = async function (this: HttpClient, request: ApiRequest): Promise<ApiResponse> {
-    if (fake) {
-      const get = request.method === "GET";
-      return {
-        status: get ? 200 : 201,
-        data: record(get ? Number(request.path.split("/").pop()) : nextId++),
-      };
-    }
+    if (fake) return answer(request);
     const started = performance.now();
     try {
       return await realSend.call(this, request);
@@ -78,7 +55,6 @@ async function main(): Promise<void> {
 
   const first = await provider.create(inputs);
   const bare = bareClient(emulator);
-  const headers = tinesJsonHeaders(API_KEY);
   const body = JSON.stringify({
     name: inputs.name,
     team_id: 1,
