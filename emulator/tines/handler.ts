@@ -154,18 +154,14 @@ function listTines(req: ApiRequest, ctx: TinesHandlerContext): ApiResponse {
   const pageRaw = intParam(req.query, "page");
   const page = pageRaw === undefined || pageRaw === null || pageRaw < 1 ? 1 : pageRaw;
 
-  const all = ctx.store
-    .list()
-    .filter(
-      (r) =>
-        (teamId === undefined || r.team_id === teamId) &&
-        (folderId === undefined || r.folder_id === folderId),
-    );
-  const count = all.length;
+  const { records, count } = ctx.store.page(
+    (r) =>
+      (teamId === undefined || r.team_id === teamId) && (folderId === undefined || r.folder_id === folderId),
+    (page - 1) * perPage,
+    perPage,
+  );
   const pages = Math.ceil(count / perPage);
-  const items = all
-    .slice((page - 1) * perPage, page * perPage)
-    .map((r) => apiView(r, (id) => ctx.store.testCredentialOf(id)));
+  const items = records.map((r) => apiView(r, (id) => ctx.store.testCredentialOf(id)));
   const pageUrl = (n: number) => {
     const q = new URLSearchParams();
     if (teamId !== undefined) q.set("team_id", String(teamId));

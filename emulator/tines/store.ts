@@ -67,8 +67,27 @@ export class TinesStore {
     return new Date(ms).toISOString();
   }
 
+  /** Every record by id, a copy of each. */
   list(): TinesRecord[] {
-    return [...this.records.values()].sort((a, b) => a.id - b.id).map((r) => structuredClone(r));
+    return this.byId().map((r) => structuredClone(r));
+  }
+
+  /**
+   * One page of the records a filter keeps, by id: a copy of each record on the page, and how many the
+   * filter keeps. Only the page is copied: a list of thousands answers fifty at a time.
+   */
+  page(
+    keep: (rec: TinesRecord) => boolean,
+    offset: number,
+    size: number,
+  ): { records: TinesRecord[]; count: number } {
+    const kept = this.byId().filter(keep);
+    return { records: kept.slice(offset, offset + size).map((r) => structuredClone(r)), count: kept.length };
+  }
+
+  /** The stored records themselves, by id: never handed out. */
+  private byId(): TinesRecord[] {
+    return [...this.records.values()].sort((a, b) => a.id - b.id);
   }
 
   get(id: number): TinesRecord | undefined {
