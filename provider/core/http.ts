@@ -343,7 +343,8 @@ class AttemptDeadline {
   expired = false;
   /**
    * Rejects when the time runs out, for the attempt to race: destroying a request that has no socket yet
-   * (its proxy's CONNECT still unanswered) makes it emit nothing, so the attempt would never end.
+   * (its proxy's CONNECT still unanswered) makes it emit nothing by itself; only the error of the tunnel
+   * abandoned after it (withAbandonableTunnels) would end the attempt, and not for every agent.
    */
   readonly timedOut: Promise<never>;
   private rejectTimedOut: (error: Error) => void = () => undefined;
@@ -394,6 +395,7 @@ function withAbandonableTunnels(agent: HttpsProxyAgent<string>): HttpsProxyAgent
   const waiting = new WeakMap<http.ClientRequest, AbortController>();
   const connect = agent.connect.bind(agent);
   agent.connect = (request, options) => {
+    // Destroyed at its start (see the transport): no connection for it.
     if (request.destroyed) return Promise.reject(new Error("the request was given up before its tunnel"));
     const abandoned = new AbortController();
     waiting.set(request, abandoned);
@@ -601,12 +603,20 @@ export class HttpClient {
       const userinfo = `${user}:${password}`;
       // Without a password the user name is the credential (a token), so it is a secret too.
       const credentials = password ? [password] : user ? [user] : [];
+      const authorization = Buffer.from(userinfo).toString("base64");
+      // The agent gets the proxy without its user info and sends the credentials as a header we build:
+      // given them in the URL, it writes that URL, password and all, to its debug log (DEBUG=*).
+      const proxyOnly = new URL(url.href);
+      proxyOnly.username = proxyOnly.password = "";
+      const headers: Record<string, string> =
+        user || password ? { "Proxy-Authorization": `Basic ${authorization}` } : {};
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
-        agent: withSteadyKeepAlive(withAbandonableTunnels(new HttpsProxyAgent(url, { keepAlive: true }))),
+        agent: withSteadyKeepAlive(
+          withAbandonableTunnels(new HttpsProxyAgent(proxyOnly, { keepAlive: true, headers })),
+        ),
         proxy: `${url.protocol}//${url.host}`,
-        secrets:
-          credentials.length > 0 ? [...credentials, userinfo, Buffer.from(userinfo).toString("base64")] : [],
+        secrets: credentials.length > 0 ? [...credentials, userinfo, authorization] : [],
       };
       this.proxied.set(proxyUrl, route);
     }

@@ -166,44 +166,52 @@ describe("HTTP policy", function () {
       expect(performance.now() - started - secondMs).to.be.within(950, 1_500);
     });
 
-    it("Node's own ClientRequest (no nock in the process): a server that never answers, and a proxy whose CONNECT never answers, both end at the deadline, which closes the connection to the proxy", async function () {
+    it("Node's own ClientRequest (no nock in the process): a server that never answers, and a proxy whose CONNECT never answers, end at the deadline, which closes each connection to the proxy; its debug log shows no credential", async function () {
       this.timeout(30_000);
       // nock, loaded by this suite, replaces ClientRequest with one of its own; a process of its own has
       // Node's. Destroying Node's request before it has a socket (the proxy's CONNECT unanswered) makes it
       // emit nothing: the attempt must end anyway, and close the connection it opened to the proxy.
+      const ended: (number | undefined)[] = [];
       const held: Duplex[] = [];
-      let proxyConnectionClosedAt: number | undefined;
       const silent = await serve(
         () => undefined,
         (server) =>
           server.on("connect", (_request: http.IncomingMessage, socket: Duplex) => {
-            held.push(socket);
+            const index = ended.push(undefined) - 1;
             // Read (and drop) what comes, so that the end of the connection is seen.
-            socket.on("end", () => (proxyConnectionClosedAt ??= performance.now())).resume();
+            socket.on("end", () => (ended[index] = performance.now())).resume();
+            held.push(socket);
           }),
       );
       const password = "proxy-password-0123456789";
+      const PARALLEL = 3;
       const script = `
         const { HttpClient } = require(${JSON.stringify(require.resolve("../../provider/core/http"))});
-        const attempt = async (baseUrl) => {
+        const attempts = async (baseUrl, count) => {
           const client = new HttpClient({ service: "Tines", baseUrl, headers: { Authorization: "Bearer http-test-key-0123456789" },
             timeoutMs: 1000, maxRetries: 0, secrets: ["http-test-key-0123456789"] });
           const started = performance.now();
-          try { await client.send({ method: "GET", path: "/x", idempotent: true }); return { ms: -1, message: "answered" }; }
-          catch (error) { return { ms: performance.now() - started, message: error.message }; }
+          return Promise.all(Array.from({ length: count }, () => client.send({ method: "GET", path: "/x", idempotent: true }).then(
+            () => ({ ms: -1, message: "answered" }),
+            (error) => ({ ms: performance.now() - started, message: error.message }),
+          )));
         };
         (async () => {
-          const direct = await attempt(${JSON.stringify(silent.origin)});
+          const direct = await attempts(${JSON.stringify(silent.origin)}, 1);
           process.env.HTTPS_PROXY = "http://user:${password}@127.0.0.1:${silent.port}";
-          const proxied = await attempt("https://tines.invalid");
-          process.stdout.write(JSON.stringify({ direct, proxied }));
-          // Alive for a while: the connection to the proxy must be closed by the deadline, not by the exit.
+          const proxied = await attempts("https://tines.invalid", ${PARALLEL});
+          process.stdout.write(JSON.stringify([...direct, ...proxied]));
+          // Alive for a while: the connections to the proxy must be closed by the deadline, not by the exit.
           setTimeout(() => process.exit(0), 1500);
         })();`;
       const { spawn } = await import("child_process");
-      const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+      // The proxy library's debug log on: it must not show the proxy's credentials.
+      const env = { ...process.env, DEBUG: "https-proxy-agent" };
+      const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"], env });
       let out = "";
+      let log = "";
       child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
       const killer = setTimeout(() => child.kill(), 10_000);
       await new Promise((resolve) => child.on("exit", resolve));
       const exitedAt = performance.now();
@@ -211,21 +219,26 @@ describe("HTTP policy", function () {
       // The server no longer tracks a socket it handed to "connect": closing it is ours to do.
       for (const socket of held) socket.destroy();
       expect(out, "the child ended without an answer (killed after 10 s)").not.to.equal("");
-      const { direct, proxied } = JSON.parse(out) as Record<
-        "direct" | "proxied",
-        { ms: number; message: string }
-      >;
+      const [direct, ...proxied] = JSON.parse(out) as { ms: number; message: string }[];
       expect(direct.message).to.include("GET /x got no complete answer within 1000 ms (timeoutMs)");
       expect(direct.ms).to.be.within(950, 2_000);
-      expect(proxied.message)
-        .to.include("GET /x got no complete answer within 1000 ms (timeoutMs)")
-        .and.include(`(via proxy http://127.0.0.1:${silent.port})`)
-        .and.not.include(password);
-      expect(proxied.ms).to.be.within(950, 2_000);
-      expect(held, "the proxy saw no CONNECT").to.have.length(1);
-      expect(proxyConnectionClosedAt, "the connection to the proxy stayed open until the process exited")
-        .to.be.a("number")
-        .and.below(exitedAt - 1_000);
+      expect(proxied).to.have.length(PARALLEL);
+      for (const { message, ms } of proxied) {
+        expect(message)
+          .to.include("GET /x got no complete answer within 1000 ms (timeoutMs)")
+          .and.include(`(via proxy http://127.0.0.1:${silent.port})`)
+          .and.not.include(password);
+        expect(ms).to.be.within(950, 2_000);
+      }
+      expect(ended, "one CONNECT per request").to.have.length(PARALLEL);
+      for (const at of ended) {
+        expect(at, "a connection to the proxy stayed open until the process exited").to.be.a("number");
+        expect(at).to.be.below(exitedAt - 1_000);
+      }
+      expect(log, "the proxy library's debug log is on").to.include("Creating new HttpsProxyAgent instance");
+      for (const spelling of [password, Buffer.from(`user:${password}`).toString("base64")]) {
+        expect(log).not.to.include(spelling);
+      }
     });
 
     it("a deadline is kept when the clock is replaced between requests (a fake clock per test, one client)", async () => {
