@@ -22,6 +22,7 @@ import * as os from "os";
 import * as path from "path";
 import * as semver from "semver";
 import { promisify } from "util";
+import { npm } from "../tests/integration/harness/install";
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, "..", "..");
@@ -140,21 +141,6 @@ function parseArgs(argv: string[]): Options {
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
   return opts;
-}
-
-async function npm(args: string[], cwd: string, nodeBinDir?: string): Promise<string> {
-  const env = nodeBinDir
-    ? { ...process.env, PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}` }
-    : process.env;
-  try {
-    const { stdout } = await run("npm", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`npm ${args.join(" ")} failed in ${cwd}: ${err.message}\n${err.stderr ?? ""}`, {
-      cause: e,
-    });
-  }
 }
 
 /**

@@ -20,7 +20,8 @@ export interface InstalledProgram {
   ms: number;
 }
 
-async function npm(args: string[], cwd: string): Promise<string> {
+/** Runs npm in `cwd`; its output, or an error quoting what npm printed. */
+export async function npm(args: string[], cwd: string): Promise<string> {
   try {
     const { stdout } = await run("npm", args, { cwd, maxBuffer: 64 * 1024 * 1024, env: process.env });
     return stdout;
