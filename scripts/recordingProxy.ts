@@ -6,6 +6,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import type { FieldTable } from "../provider/core/fields";
 import { KIND_NAMES, specOf } from "../provider/kinds";
+import { forward, readAll } from "../tests/forward";
 
 export const SECRET = "[secret]";
 
@@ -62,15 +63,6 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   }
 }
 
-function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
-}
-
 /**
  * Starts the proxy on 127.0.0.1 (ephemeral port) forwarding to `target` (the emulator's URL).
  * `onRequest` is called as each request completes (progress lines).
@@ -87,28 +79,7 @@ export async function startRecordingProxy(
   const server = http.createServer((req, res) => {
     void (async () => {
       const body = await readAll(req);
-      const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
-        (resolve, reject) => {
-          const up = http.request(
-            {
-              host: upstream.hostname,
-              port: upstream.port,
-              method: req.method,
-              path: req.url,
-              headers: { ...req.headers, host: upstream.host },
-              agent,
-            },
-            (r) => {
-              readAll(r).then(
-                (b) => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: b }),
-                reject,
-              );
-            },
-          );
-          up.on("error", reject);
-          up.end(body);
-        },
-      );
+      const answer = await forward(req, body, upstream, agent);
       const path = new URL(req.url ?? "/", "http://proxy.invalid").pathname;
       let answeredId: string | undefined;
       const parsed = parseBody(answer.body, answer.headers["content-type"]);

@@ -2,6 +2,7 @@
 // as it went over the wire, without instrumenting either side.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { forward, readAll } from "../forward";
 
 /** One request and the answer it got, as sent and received. */
 export interface Exchange {
@@ -25,14 +26,6 @@ export interface Tap {
   stop(): Promise<void>;
 }
 
-const readAll = (stream: NodeJS.ReadableStream) =>
-  new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    stream.on("error", reject);
-  });
-
 export async function startTap(target: string): Promise<Tap> {
   const upstream = new URL(target);
   const exchanges: Exchange[] = [];
@@ -46,30 +39,25 @@ export async function startTap(target: string): Promise<Tap> {
         path: url.pathname,
         query: url.search.replace(/^\?/, ""),
         headers: req.headers,
-        body,
+        body: body.toString("utf8"),
         status: 0,
         responseHeaders: {},
         responseBody: "",
       };
       exchanges.push(exchange);
-      const forwarded = http.request({
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-        agent,
-      });
-      forwarded.on("response", async (answer) => {
-        exchange.status = answer.statusCode ?? 0;
-        exchange.responseHeaders = answer.headers;
-        exchange.responseBody = await readAll(answer);
-        res.writeHead(exchange.status, answer.headers);
-        res.end(exchange.responseBody);
-      });
-      // The emulator dropped the connection (a reset fault): drop the client's too.
-      forwarded.on("error", () => req.socket.destroy());
-      forwarded.end(body);
+      let answer;
+      try {
+        answer = await forward(req, body, upstream, agent);
+      } catch {
+        // The emulator dropped the connection (a reset fault): drop the client's too.
+        req.socket.destroy();
+        return;
+      }
+      exchange.status = answer.status;
+      exchange.responseHeaders = answer.headers;
+      exchange.responseBody = answer.body.toString("utf8");
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
