@@ -426,7 +426,7 @@ describe("engine-path harness (self-test with a fixture provider)", function () 
     expect(snapshot.resources).to.have.length(1); // the stack
   });
 
-  it("successive runs share a runner that loads the program afresh and reports only that run's output; a failed run retires it", async () => {
+  it("successive runs share a runner that loads the program afresh and reports only that run's output (a line like its end marker does not end it); a failed run retires it", async () => {
     const own = await EngineHarness.start({ programDir: dir, config: { "fixture:greeting": "hello" } });
     const size = 200_000; // output of many pipe chunks, so the end of a run is found across chunk bounds
     const writeEcho = (tag: string, fail = false) =>
@@ -435,6 +435,8 @@ describe("engine-path harness (self-test with a fixture provider)", function () 
       fs.writeFileSync(
         path.join(dir, "echo.js"),
         `const echo = require("./echo.json");
+        // A line like the harness's end-of-run marker, without the runner's nonce: it must not end the run.
+        process.stdout.write("\\u0000engine-harness: run ended\\u0000\\n");
         process.stdout.write("#".repeat(${size}) + "out-" + echo.tag + "\\n");
         process.stderr.write("%".repeat(${size}) + "err-" + echo.tag + "\\n");
         if (echo.fail) throw new Error("echo failed on purpose: " + echo.tag);
@@ -446,6 +448,9 @@ describe("engine-path harness (self-test with a fixture provider)", function () 
       expect(one.errors).to.deep.equal([]);
       expect(one.outputs).to.deep.equal({ tag: "one" });
       expect(one.programOutput).to.include("out-one").and.include("err-one");
+      expect(one.programOutput, "the program's own line was taken for the harness's marker").to.include(
+        "\u0000engine-harness: run ended\u0000\n",
+      );
       expect([count(one.programOutput, "#"), count(one.programOutput, "%")]).to.deep.equal([size, size]);
 
       writeEcho("two");

@@ -19,6 +19,7 @@
 // error carrying ErrorResourceInitFailed records the resource with the id and properties it names.
 // Parallelism defaults to 4 x CPUs, the CLI's `--parallel` default (pulumi/pulumi#15016).
 import { ChildProcess, fork } from "child_process";
+import { randomBytes } from "crypto";
 import * as os from "os";
 import * as path from "path";
 import { ProviderHost, ProviderHostOptions, ProviderRpcError } from "./host";
@@ -28,7 +29,7 @@ import {
   ParentMessage,
   RawRegistration,
   REDACTED_SECRET,
-  RUN_END,
+  runEnd,
   RunnerArgs,
   UNKNOWN,
   changedKeys,
@@ -153,7 +154,7 @@ interface RunContext {
 /** A program runner process (runner.ts): it serves the successive runs of one engine. */
 interface Runner {
   child: ChildProcess;
-  /** The run in progress: its stdout and stderr as they arrive, RUN_END markers removed. */
+  /** The run in progress: its stdout and stderr as they arrive, end-of-run lines removed. */
   output: string;
   /** Runs started, and per stream the runs whose end marker has arrived. */
   runs: number;
@@ -418,13 +419,14 @@ export class EngineHarness {
    * the engine's next `up` while its runs succeed: that saves a process start (about a second of CPU) per run.
    */
   private spawnRunner(): Runner {
+    const runEndNonce = randomBytes(12).toString("hex");
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!/^(TINES_|TWILIO_|PULUMI_)/.test(k)) env[k] = v;
     env.PULUMI_CONFIG = JSON.stringify(this.options.config ?? {});
     env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(this.options.secretConfigKeys ?? []);
     const child = fork(
       path.join(__dirname, "runner.js"),
-      [JSON.stringify({ programDir: this.options.programDir })],
+      [JSON.stringify({ programDir: this.options.programDir, runEndNonce })],
       {
         cwd: this.options.programDir,
         env,
@@ -439,7 +441,7 @@ export class EngineHarness {
       ends: { stdout: 0, stderr: 0 },
       held: { stdout: "", stderr: "" },
     };
-    const marker = `${RUN_END}\n`;
+    const marker = `${runEnd(runEndNonce)}\n`;
     for (const stream of ["stdout", "stderr"] as const) {
       child[stream]!.setEncoding("utf8");
       child[stream]!.on("data", (chunk: string) => {

@@ -36,8 +36,11 @@ export interface RawRegistration {
   importId: string;
 }
 
-/** Written by the runner on stdout and on stderr after each run: that run's output is complete. */
-export const RUN_END = "\u0000engine-harness: run ended\u0000";
+/**
+ * Written by the runner on stdout and on stderr after each run: that run's output is complete. `nonce` is
+ * the runner's own (random), so that no program's output can end a run by printing a line like it.
+ */
+export const runEnd = (nonce: string) => `\u0000engine-harness: run ended ${nonce}\u0000`;
 
 /** Messages the runner (child) sends to the harness (parent). */
 export type ChildMessage =

@@ -12,7 +12,7 @@
 import { createRequire } from "module";
 import * as path from "path";
 import type * as pulumiTypes from "@pulumi/pulumi";
-import { ChildMessage, JsonObject, ParentMessage, RawRegistration, RUN_END, RunnerArgs } from "./protocol";
+import { ChildMessage, JsonObject, ParentMessage, RawRegistration, runEnd, RunnerArgs } from "./protocol";
 
 interface PbStruct {
   toJavaScript(): JsonObject;
@@ -60,7 +60,8 @@ function forgetProgramModules(): void {
 
 async function main(): Promise<void> {
   // Warm-up: load the SDK and its closure serializer (the slow part) before the program is known.
-  const boot = JSON.parse(process.argv[2]) as { programDir: string };
+  const boot = JSON.parse(process.argv[2]) as { programDir: string; runEndNonce: string };
+  const runEndLine = `${runEnd(boot.runEndNonce)}\n`;
   const programRequire = createRequire(path.join(boot.programDir, "/"));
   const pulumi = programRequire("@pulumi/pulumi") as typeof pulumiTypes;
   await pulumi.runtime.serializeFunction(() => 0); // loads what the closure serializer loads lazily
@@ -180,8 +181,8 @@ async function main(): Promise<void> {
     await new Promise((r) => setImmediate(r));
     addError = undefined;
     // The end of this run's output on each stream (pipes keep order), so the harness has all of it.
-    process.stdout.write(`${RUN_END}\n`);
-    process.stderr.write(`${RUN_END}\n`);
+    process.stdout.write(runEndLine);
+    process.stderr.write(runEndLine);
     send({ t: "done", ok: errors.length === 0, errors });
   }
 }
