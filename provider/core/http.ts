@@ -3,7 +3,6 @@
 // within a limit on one request's total wait, never a blind retry of a non-idempotent request that
 // may have reached the server, and errors that name method, path, status and the API's own message
 // with every known secret (in every spelling) redacted.
-import axios, { AxiosInstance, AxiosRequestConfig } from "axios";
 import { createHash } from "crypto";
 import * as http from "http";
 import * as https from "https";
@@ -11,6 +10,14 @@ import * as net from "net";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 import type { Duplex } from "stream";
+import {
+  ACCEPT_ENCODING,
+  AnswerTooLargeError,
+  exchange,
+  Exchanged,
+  Opener,
+  UnreadableAnswerError,
+} from "./exchange";
 import {
   limitsAnything,
   Permit,
@@ -305,10 +312,9 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Whether a request error was raised while connecting on a new socket: the server never saw it. */
-export function neverSent(error: unknown): boolean {
-  const { request, cause } = error as { request?: { reusedSocket?: boolean }; cause?: unknown };
-  if (request?.reusedSocket) return false;
-  const origin = (cause ?? error) as { syscall?: unknown; errors?: unknown };
+export function neverSent(error: unknown, reusedSocket: boolean): boolean {
+  if (reusedSocket) return false;
+  const origin = error as { syscall?: unknown; errors?: unknown };
   // Happy Eyeballs (several addresses tried) reports an AggregateError of connect errors.
   const raised = Array.isArray(origin.errors) && origin.errors.length > 0 ? origin.errors : [origin];
   return raised.every((e) => CONNECT_SYSCALLS.has(String((e as { syscall?: unknown })?.syscall)));
@@ -334,9 +340,8 @@ const hasControl = (text: string) => /[\x00-\x1f\x7f]/.test(text);
 
 /**
  * One attempt's deadline for the whole exchange (connect, headers and body), not an idle timeout that a
- * trickling server could stretch. It sits in the transport axios sends through, on the request it opens:
- * an AbortSignal handed to axios did the same but cost about 60 us per request (axios subscribes to and
- * unsubscribes from the signal's EventTarget), more than the rest of the client's policy together.
+ * trickling server could stretch. It opens the attempt's request and holds on to it, to destroy it when
+ * the time runs out.
  */
 class AttemptDeadline {
   /** True once the time ran out; the request, if open, has been destroyed. */
@@ -359,16 +364,18 @@ class AttemptDeadline {
     this.timedOut = new Promise<never>((_, reject) => (this.rejectTimedOut = reject));
   }
 
-  /** Node's own http or https, as axios picks it for `maxRedirects: 0`, holding on to the request it opens. */
-  readonly transport = {
-    request: (options: https.RequestOptions, onResponse: (res: http.IncomingMessage) => void) => {
-      const request = (options.protocol === "https:" ? https : http).request(options, onResponse);
-      this.request = request;
-      this.agent = options.agent;
-      if (this.expired) request.destroy(new Error("no time left"));
-      return request;
-    },
+  readonly open: Opener = (options, onResponse) => {
+    const request = (options.protocol === "https:" ? https : http).request(options, onResponse);
+    this.request = request;
+    this.agent = options.agent;
+    if (this.expired) request.destroy(new Error("no time left"));
+    return request;
   };
+
+  /** Whether the request went out on a pooled connection (where any error may follow its sending). */
+  get reusedSocket(): boolean {
+    return this.request?.reusedSocket ?? false;
+  }
 
   expire(): void {
     this.expired = true;
@@ -472,6 +479,9 @@ class Deadlines {
   }
 }
 
+/** Who is asking, in every request's User-Agent header. */
+const USER_AGENT = "pulumi-api-credentials";
+
 /** Node's keep-alive probe delay for a pooled socket (an agent's default keepAliveMsecs). */
 const KEEP_ALIVE_PROBE_DELAY_MS = 1_000;
 
@@ -499,35 +509,22 @@ function withSteadyKeepAlive<A extends http.Agent>(agent: A): A {
   return agent;
 }
 
-/**
- * The request as axios takes it, with no key left undefined: axios merges every key given with its
- * defaults on each request.
- */
-function axiosConfig(request: ApiRequest, agent: http.Agent, deadline: AttemptDeadline): AxiosRequestConfig {
-  const config: AxiosRequestConfig = {
-    method: request.method,
-    url: request.path,
-    httpAgent: agent,
-    httpsAgent: agent,
-    transport: deadline.transport,
-  };
-  if (request.query !== undefined) config.params = request.query;
+/** The body and its Content-Type, as the request's form or JSON gives them. */
+function bodyOf(request: ApiRequest): { body?: string; type?: string } {
   if (request.form) {
-    config.data = new URLSearchParams(request.form).toString();
-    config.headers = { "Content-Type": "application/x-www-form-urlencoded" };
-  } else if (request.json !== undefined) {
-    // JSON as text: axios clones an object body through its config merge, which drops every key
-    // named __proto__, constructor or prototype (a credential's metadata may have one).
-    config.data = JSON.stringify(request.json);
-    config.headers = { "Content-Type": "application/json" };
+    return { body: new URLSearchParams(request.form).toString(), type: "application/x-www-form-urlencoded" };
   }
-  return config;
+  if (request.json !== undefined) return { body: JSON.stringify(request.json), type: "application/json" };
+  return {};
 }
 
 export class HttpClient {
-  private readonly axios: AxiosInstance;
   /** The service's origin, parsed once. */
   private readonly target: URL;
+  /** The base URL without a trailing slash, to which each request's path is appended. */
+  private readonly base: string;
+  /** The headers of every request: the settings' (authorization) and what the answer may be. */
+  private readonly headers: http.OutgoingHttpHeaders;
   /** One keep-alive agent per proxy URL seen in the environment. */
   private readonly proxied = new Map<string, Route>();
   /** Server clock minus ours, from the last Date header; it reads a little low (truncation, latency). */
@@ -559,23 +556,13 @@ export class HttpClient {
     this.directRoute = isLoopbackHost(this.target.hostname)
       ? { agent: this.directAgent, secrets: [] }
       : undefined;
-    this.axios = axios.create({
-      baseURL: settings.baseUrl,
-      maxRedirects: 0,
-      // Statuses are judged here, not by axios, so that every error is built (and redacted) below.
-      validateStatus: () => true,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      // The proxy is chosen below (routeToService), so axios must not apply its own.
-      proxy: false,
-      // Node's http: without it axios probes its adapters on each request.
-      adapter: "http",
-    });
-    // Flat: axios.create nests its defaults per method (common, get, post, ...), and its config merge
-    // walks them all on every request, which cost about 15 us a request. Ours are the same for every method.
-    this.axios.defaults.headers = {
+    this.base = settings.baseUrl.replace(/\/+$/, "");
+    this.headers = {
       ...settings.headers,
       Accept: "application/json",
-    } as unknown as AxiosInstance["defaults"]["headers"];
+      "Accept-Encoding": ACCEPT_ENCODING,
+      "User-Agent": USER_AGENT,
+    };
   }
 
   /**
@@ -623,6 +610,17 @@ export class HttpClient {
     return route;
   }
 
+  /** The request's URL: the base URL, then the request's path and query. */
+  private urlOf(request: ApiRequest): URL {
+    const url = new URL(this.base + request.path);
+    if (request.query !== undefined) {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(request.query)) query.append(name, String(value));
+      url.search = url.search ? `${url.search}&${query}` : query.toString();
+    }
+    return url;
+  }
+
   /** Sends a request, retrying what is safe to retry. Resolves with a 2xx (or 404 when allowed). */
   async send(request: ApiRequest): Promise<ApiResponse> {
     const route = this.routeToService();
@@ -633,7 +631,10 @@ export class HttpClient {
     const shownPath = () => redact(request.path, secrets);
     // Only a path on the service's own origin: "//host", a backslash or a control character could make
     // the URL parser send the request, and its Authorization header, to another host.
-    if (!request.path.startsWith("/") || /^.[/\\]|[\\\s]/.test(request.path) || hasControl(request.path)) {
+    const onOrigin =
+      request.path.startsWith("/") && !/^.[/\\]|[\\\s]/.test(request.path) && !hasControl(request.path);
+    const url = onOrigin ? this.urlOf(request) : undefined;
+    if (url?.origin !== this.target.origin) {
       const path = shownPath();
       throw new ApiError(
         `${this.settings.service} API ${request.method} refused: the path ${JSON.stringify(path)} is not on the service's origin`,
@@ -643,6 +644,8 @@ export class HttpClient {
         false,
       );
     }
+    const { body, type } = bodyOf(request);
+    const headers = type === undefined ? this.headers : { ...this.headers, "Content-Type": type };
     const started = performance.now();
     // The longest this request may take (see MAX_REQUEST_WAIT_MS): an attempt is sent only if its whole
     // timeoutMs still fits, so a queued one must be sent by then.
@@ -665,17 +668,18 @@ export class HttpClient {
       const permit =
         limiter && (limiter.tryAcquire() ?? (await this.turn(limiter, request, shownPath, sendBy, attempt)));
       const deadline = this.deadlines.start(this.settings.timeoutMs);
-      let response: { status: number; data: unknown; headers: Record<string, unknown> };
+      let response: Exchanged;
       try {
         response = await Promise.race([
-          this.axios.request(axiosConfig(request, route.agent, deadline)),
+          exchange(deadline.open, url, request.method, headers, body, route.agent, MAX_RESPONSE_BYTES),
           deadline.timedOut,
         ]);
       } catch (error) {
         permit?.done({});
         const timedOut = deadline.expired;
-        const notSent = !timedOut && neverSent(error);
-        if (notSent || request.idempotent) {
+        const notSent = !timedOut && neverSent(error, deadline.reusedSocket);
+        // An answer that cannot be read would be the same again.
+        if ((notSent || request.idempotent) && !(error instanceof UnreadableAnswerError)) {
           const wait = backoffMs(attempt);
           const stop = stopBefore(wait, "a backoff");
           if (stop === undefined) {
@@ -788,12 +792,14 @@ export class HttpClient {
       (typeof code === "string" && code) ||
       safeText((error as Error).message ?? "", secrets) ||
       "network error";
-    const tooLarge = /maxContentLength/.test(String((error as Error).message));
+    const tooLarge = error instanceof AnswerTooLargeError;
     const what = timedOut
       ? `got no complete answer within ${this.settings.timeoutMs} ms (timeoutMs)`
       : tooLarge
         ? `was answered with more than ${MAX_RESPONSE_BYTES} bytes (MAX_RESPONSE_BYTES), which is not read`
-        : `failed before an answer arrived (${reason})`;
+        : error instanceof UnreadableAnswerError
+          ? `was answered, but ${safeText(error.message, secrets)}`
+          : `failed before an answer arrived (${reason})`;
     return new ApiError(
       `${this.settings.service} API ${request.method} ${path} ${what}${stop ? ` (${stop})` : ""}${via}`,
       request.method,

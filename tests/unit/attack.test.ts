@@ -83,9 +83,9 @@ describe("attack: a hostile server echoing secrets", () => {
       Buffer.from('"}'),
     ]);
     const gzipped = zlib.gzipSync(json, { level: 9 });
+    // Once: the same answer would come again, so it is not asked for again.
     nock(textCase.origin)
       .get(`${TINES_BASE}/101`)
-      .times(3)
       .reply(200, gzipped, { "Content-Encoding": "gzip", "Content-Type": "application/json" });
     const error = await rejection(textCase.provider.read("101", { ...PROVIDER, ...textCase.inputs() }));
     expect(error.message).to.match(/more than \d+ bytes \(MAX_RESPONSE_BYTES\)/);
