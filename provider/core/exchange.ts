@@ -46,8 +46,11 @@ function decode(body: Buffer, coding: string | undefined, maxBytes: number): Buf
   const options = { maxOutputLength: maxBytes };
   try {
     if (name === "gzip" || name === "x-gzip") return zlib.gunzipSync(body, options);
-    // RFC 9110's deflate is the zlib format; unzip also takes gzip, which some servers send under this name.
-    if (name === "deflate") return zlib.unzipSync(body, options);
+    // RFC 9110's deflate is the zlib format; some servers send raw deflate, or gzip, under this name.
+    if (name === "deflate") {
+      const wrapped = body[0] === 0x78 || body[0] === 0x1f; // a zlib or a gzip header
+      return wrapped ? zlib.unzipSync(body, options) : zlib.inflateRawSync(body, options);
+    }
     if (name === "br") return zlib.brotliDecompressSync(body, options);
   } catch (error) {
     // A gzip bomb: stopped at the bound, not decompressed in full.

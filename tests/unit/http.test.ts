@@ -120,15 +120,17 @@ describe("HTTP policy", function () {
   describe("the answer is read whole, decompressed and parsed", () => {
     const answer = { id: 7, name: "n" };
     const json = JSON.stringify(answer);
-    const compressed: [string, (body: string) => Buffer][] = [
-      ["gzip", (body) => zlib.gzipSync(body)],
-      ["x-gzip", (body) => zlib.gzipSync(body)],
-      ["deflate", (body) => zlib.deflateSync(body)],
-      ["br", (body) => zlib.brotliCompressSync(body)],
-      ["identity", (body) => Buffer.from(body)],
+    const compressed: [string, string, (body: string) => Buffer][] = [
+      ["gzip", "gzip", (body) => zlib.gzipSync(body)],
+      ["x-gzip", "x-gzip", (body) => zlib.gzipSync(body)],
+      ["deflate", "deflate (zlib format)", (body) => zlib.deflateSync(body)],
+      ["deflate", "deflate (raw, as some servers send it)", (body) => zlib.deflateRawSync(body)],
+      ["deflate", "deflate (gzip, as some servers send it)", (body) => zlib.gzipSync(body)],
+      ["br", "br", (body) => zlib.brotliCompressSync(body)],
+      ["identity", "identity", (body) => Buffer.from(body)],
     ];
-    for (const [coding, encode] of compressed) {
-      it(`Content-Encoding ${coding}`, async () => {
+    for (const [coding, label, encode] of compressed) {
+      it(`Content-Encoding ${label}`, async () => {
         let asked: string | undefined;
         const { origin } = await serve((req, res) => {
           asked = req.headers["accept-encoding"];
