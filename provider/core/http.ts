@@ -486,26 +486,23 @@ const USER_AGENT = "pulumi-api-credentials";
 const KEEP_ALIVE_PROBE_DELAY_MS = 1_000;
 
 /**
- * The agent's sockets keep one keep-alive probe delay, Node's 1 s for pooled sockets, whoever sets it.
- * Probes find a dead peer in about 11 s and keep a middlebox's entry alive. axios sets 60 s on each
- * request's socket and the agent sets 1 s back when it frees it: eight setsockopt calls a request (about
- * 20 us; Node skips the call only when the value is unchanged). Agreeing on 60 s instead saved them but
- * left a dead socket in the pool for about 70 s, to fail the next request (a create in doubt). A request
- * in flight is probed too, as Node's own agent does: a connection silent for about 11 s (a network outage
- * while the service works) fails with ETIMEDOUT, which networkError reports as possibly still completing.
+ * Every socket the agent makes probes its peer after 1 s of silence (Node's delay for pooled sockets),
+ * from its first request on: a dead peer is found in about 11 s, and a middlebox keeps the connection's
+ * entry. Node's agent sets this when it frees a socket, and a direct socket has it from its connect, but
+ * the proxy's tunnel socket had none during its first request (the kernel's default, 2 hours). A request
+ * whose connection stays silent about 11 s (an outage while the service works) fails with ETIMEDOUT,
+ * which networkError reports as possibly still completing.
  */
-function withSteadyKeepAlive<A extends http.Agent>(agent: A): A {
+function withKeepAliveProbes<A extends http.Agent>(agent: A): A {
   const create = agent.createConnection.bind(agent);
-  const steady = <S extends Duplex | null | undefined>(socket: S): S => {
-    if (socket instanceof net.Socket) {
-      const setKeepAlive = socket.setKeepAlive;
-      socket.setKeepAlive = (enable) => setKeepAlive.call(socket, enable, KEEP_ALIVE_PROBE_DELAY_MS);
-    }
+  const probed = <S extends Duplex | null | undefined>(socket: S): S => {
+    // Node's agent sets the same delay when it frees the socket, so that makes no system call.
+    if (socket instanceof net.Socket) socket.setKeepAlive(true, KEEP_ALIVE_PROBE_DELAY_MS);
     return socket;
   };
   // An agent may hand the socket over through the callback instead of returning it.
   agent.createConnection = (options, callback) =>
-    steady(create(options, callback && ((error, socket) => callback(error, steady(socket)))));
+    probed(create(options, callback && ((error, socket) => callback(error, probed(socket)))));
   return agent;
 }
 
@@ -548,7 +545,7 @@ export class HttpClient {
       const credential = createHash("sha256").update(JSON.stringify(settings.headers)).digest("hex");
       this.limiterKey = `${settings.service}\n${this.target.origin}\n${credential}`;
     }
-    this.directAgent = withSteadyKeepAlive(
+    this.directAgent = withKeepAliveProbes(
       this.target.protocol === "http:"
         ? new http.Agent({ keepAlive: true })
         : new https.Agent({ keepAlive: true }),
@@ -599,7 +596,7 @@ export class HttpClient {
         user || password ? { "Proxy-Authorization": `Basic ${authorization}` } : {};
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
-        agent: withSteadyKeepAlive(
+        agent: withKeepAliveProbes(
           withAbandonableTunnels(new HttpsProxyAgent(proxyOnly, { keepAlive: true, headers })),
         ),
         proxy: `${url.protocol}//${url.host}`,
