@@ -55,6 +55,17 @@ export const DEFAULT_MAX_RETRIES = 4;
 export const TIMEOUT_MS_SETTING = {
   wholeNumber: { ...TIMEOUT_MS_RANGE, whenUnset: DEFAULT_TIMEOUT_MS, unit: "milliseconds" },
 } as const satisfies Partial<Setting>;
+/**
+ * What a credential setting (a key, token, secret or account id) is: spread into its table entry. It
+ * goes into a request header, where Node refuses a line break; a value read from a file often ends
+ * in one. Never quoted: the value is a secret.
+ */
+export const CREDENTIAL_SETTING = {
+  rule: (value: string) =>
+    /^[\x21-\x7e]+$/.test(value)
+      ? undefined
+      : "must be printable ASCII without spaces or line breaks (a value read from a file often ends in a line break).",
+} as const satisfies Partial<Setting>;
 /** What a service's `maxRetries` setting is: spread into its table entry. */
 export const MAX_RETRIES_SETTING = {
   wholeNumber: { ...MAX_RETRIES_RANGE, whenUnset: DEFAULT_MAX_RETRIES, unit: "retries" },

@@ -25,6 +25,18 @@ export class UnreadableAnswerError extends Error {
   name = "UnreadableAnswerError";
 }
 
+/**
+ * A request Node would not make (a header value or path it cannot send, such as an API key ending in a
+ * line break): nothing was sent, and sending again would be refused the same way.
+ */
+export class RequestRefusedError extends Error {
+  name = "RequestRefusedError";
+  constructor(cause: unknown) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    super(`${typeof code === "string" ? `${code}: ` : ""}${String(message)}`, { cause });
+  }
+}
+
 /** An answer larger than the bound; its body is not read further. */
 export class AnswerTooLargeError extends UnreadableAnswerError {
   name = "AnswerTooLargeError";
@@ -58,7 +70,10 @@ function decode(body: Buffer, coding: string | undefined, maxBytes: number): Buf
       throw new AnswerTooLargeError(maxBytes);
     throw new UnreadableAnswerError(`its ${name} body could not be decompressed`, { cause: error });
   }
-  throw new UnreadableAnswerError(`its Content-Encoding ${JSON.stringify(name)} was not asked for`);
+  // Quoted only when it looks like a coding: a server could echo a secret here, in a spelling (Latin-1
+  // read of UTF-8, lower-cased) that redaction would not recognise.
+  const shown = /^[a-z0-9._+-]{1,32}$/.test(name) ? ` ${JSON.stringify(name)}` : "";
+  throw new UnreadableAnswerError(`its Content-Encoding${shown} was not asked for`);
 }
 
 /** JSON when the text is JSON, else the text itself (an HTML error page, plain text, nothing). */
@@ -73,8 +88,10 @@ function parsed(text: string): unknown {
 
 /**
  * Sends `body` to `url` and resolves with the whole answer, whatever its status; rejects on any
- * network error, or an answer cut short or larger than `maxBytes` (counted before and after
- * decompression). Errors are Node's own (`code`, `syscall`), for the caller to classify.
+ * network error, an answer cut short, or a successful one that cannot be read (larger than `maxBytes`
+ * before or after decompression, or not decodable). An error status's body only explains it, so when
+ * it cannot be read the answer has no data and its status decides. Network errors are Node's own
+ * (`code`, `syscall`), for the caller to classify.
  */
 export function exchange(
   open: Opener,
@@ -95,25 +112,38 @@ export function exchange(
       reject(error);
     };
     const onResponse = (response: http.IncomingMessage) => {
+      const status = response.statusCode ?? 0;
+      const success = status >= 200 && status < 300;
+      const answer = (data: unknown) => {
+        settled = true;
+        resolve({ status, headers: response.headers, data });
+      };
+      /** A successful answer must be read; an error's unreadable body is left out. */
+      const unreadable = (error: UnreadableAnswerError) => {
+        if (success) return fail(error);
+        answer("");
+        request?.destroy();
+      };
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > maxBytes) fail(new AnswerTooLargeError(maxBytes));
+        if (settled) return;
+        if (size > maxBytes) unreadable(new AnswerTooLargeError(maxBytes));
         else chunks.push(chunk);
       });
       response.on("error", fail);
       response.on("end", () => {
         if (settled) return;
+        let decoded: Buffer;
         try {
-          const decoded = decode(Buffer.concat(chunks, size), response.headers["content-encoding"], maxBytes);
-          let text = decoded.toString("utf8");
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-          settled = true;
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, data: parsed(text) });
+          decoded = decode(Buffer.concat(chunks, size), response.headers["content-encoding"], maxBytes);
         } catch (error) {
-          fail(error as Error);
+          return unreadable(error as UnreadableAnswerError);
         }
+        let text = decoded.toString("utf8");
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        answer(parsed(text));
       });
       // Closed without its end: the connection broke off midway.
       response.on("close", () =>
@@ -139,8 +169,7 @@ export function exchange(
         onResponse,
       );
     } catch (error) {
-      // Node refuses a header value with a control character, or a malformed path, before sending.
-      fail(error as Error);
+      fail(new RequestRefusedError(error));
       return;
     }
     request.on("error", fail);

@@ -16,6 +16,7 @@ import {
   exchange,
   Exchanged,
   Opener,
+  RequestRefusedError,
   UnreadableAnswerError,
 } from "./exchange";
 import {
@@ -674,9 +675,11 @@ export class HttpClient {
       } catch (error) {
         permit?.done({});
         const timedOut = deadline.expired;
-        const notSent = !timedOut && neverSent(error, deadline.reusedSocket);
-        // An answer that cannot be read would be the same again.
-        if ((notSent || request.idempotent) && !(error instanceof UnreadableAnswerError)) {
+        const refused = error instanceof RequestRefusedError;
+        const notSent = !timedOut && (refused || neverSent(error, deadline.reusedSocket));
+        // A refused request, or an answer that cannot be read, would be the same again.
+        const again = !refused && !(error instanceof UnreadableAnswerError);
+        if ((notSent || request.idempotent) && again) {
           const wait = backoffMs(attempt);
           const stop = stopBefore(wait, "a backoff");
           if (stop === undefined) {
@@ -796,7 +799,9 @@ export class HttpClient {
         ? `was answered with more than ${MAX_RESPONSE_BYTES} bytes (MAX_RESPONSE_BYTES), which is not read`
         : error instanceof UnreadableAnswerError
           ? `was answered, but ${safeText(error.message, secrets)}`
-          : `failed before an answer arrived (${reason})`;
+          : error instanceof RequestRefusedError
+            ? `was not sent: Node's http refused it (${safeText(error.message, secrets)})`
+            : `failed before an answer arrived (${reason})`;
     return new ApiError(
       `${this.settings.service} API ${request.method} ${path} ${what}${stop ? ` (${stop})` : ""}${via}`,
       request.method,

@@ -1,6 +1,7 @@
 // Tines connection settings, named as in Tines' own Terraform provider so existing environments
 // work unchanged: the tenant and API key, the HTTP client's timeout and retries, and the rate limit.
 import {
+  CREDENTIAL_SETTING,
   MAX_RETRIES_SETTING,
   origin,
   requestsPerMinuteSetting,
@@ -15,7 +16,7 @@ export const DEFAULT_TINES_REQUESTS_PER_MINUTE = 5_000;
 const settings = serviceSettings({
   settings: {
     tenant: { config: "tines:tenant", env: "TINES_TENANT" },
-    apiKey: { config: "tines:apiKey", env: "TINES_API_KEY", secret: true },
+    apiKey: { config: "tines:apiKey", env: "TINES_API_KEY", secret: true, ...CREDENTIAL_SETTING },
     timeoutMs: { config: "tines:timeoutMs", env: "TINES_TIMEOUT_MS", ...TIMEOUT_MS_SETTING },
     maxRetries: { config: "tines:maxRetries", env: "TINES_MAX_RETRIES", ...MAX_RETRIES_SETTING },
     requestsPerMinute: {

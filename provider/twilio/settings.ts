@@ -3,6 +3,7 @@
 // accounts URL, or a region and edge), the HTTP client's timeout and retries, and the rate limit.
 import {
   maxConcurrentRequestsSetting,
+  CREDENTIAL_SETTING,
   MAX_RETRIES_SETTING,
   origin,
   serviceSettings,
@@ -28,10 +29,10 @@ export const DEFAULT_TWILIO_MAX_CONCURRENT_REQUESTS = 10;
 
 const settings = serviceSettings({
   settings: {
-    accountSid: { config: "twilio:accountSid", env: "TWILIO_ACCOUNT_SID" },
-    authToken: { config: "twilio:authToken", env: "TWILIO_AUTH_TOKEN", secret: true },
-    apiKey: { config: "twilio:apiKey", env: "TWILIO_API_KEY" },
-    apiSecret: { config: "twilio:apiSecret", env: "TWILIO_API_SECRET", secret: true },
+    accountSid: { config: "twilio:accountSid", env: "TWILIO_ACCOUNT_SID", ...CREDENTIAL_SETTING },
+    authToken: { config: "twilio:authToken", env: "TWILIO_AUTH_TOKEN", secret: true, ...CREDENTIAL_SETTING },
+    apiKey: { config: "twilio:apiKey", env: "TWILIO_API_KEY", ...CREDENTIAL_SETTING },
+    apiSecret: { config: "twilio:apiSecret", env: "TWILIO_API_SECRET", secret: true, ...CREDENTIAL_SETTING },
     region: { config: "twilio:region", env: "TWILIO_REGION", rule: hostLabelProblem },
     edge: { config: "twilio:edge", env: "TWILIO_EDGE", rule: hostLabelProblem },
     accountsUrl: { config: "twilio:accountsUrl", env: "TWILIO_ACCOUNTS_URL" },

@@ -6,7 +6,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import nock from "nock";
 import { HttpClient, isLoopbackHost } from "../../provider/core/http";
-import { rejection, textCase, useHttpSandbox, DEFAULT_ENV } from "./helpers";
+import { rejection, textCase, twilioCase, useHttpSandbox, DEFAULT_ENV } from "./helpers";
 
 const PROVIDER = { __provider: "serialized-provider-module" };
 
@@ -19,6 +19,30 @@ describe("attack: hostile settings", () => {
           const error = await rejection(textCase.provider.read("101", { ...PROVIDER, ...textCase.inputs() }));
           expect(error.message).to.include("tines:timeoutMs").and.include("TINES_TIMEOUT_MS");
           expect(error.message).to.match(/from 1000 to 300000/);
+        });
+      });
+    }
+  });
+
+  describe("a credential setting with a line break or space is refused, naming the setting, never quoting it", () => {
+    // Node refuses a header value with a line break; a value read from a file often ends in one.
+    const cases: [string, string, string, typeof textCase][] = [
+      ["TINES_API_KEY", "tines:apiKey", `${DEFAULT_ENV.TINES_API_KEY}\n`, textCase],
+      ["TWILIO_AUTH_TOKEN", "twilio:authToken", `${DEFAULT_ENV.TWILIO_AUTH_TOKEN}\r\n`, twilioCase],
+      ["TWILIO_ACCOUNT_SID", "twilio:accountSid", ` ${DEFAULT_ENV.TWILIO_ACCOUNT_SID}`, twilioCase],
+      ["TWILIO_API_SECRET", "twilio:apiSecret", "api-secret-0123456789\tabc", twilioCase],
+    ];
+    for (const [envName, configKey, value, kind] of cases) {
+      describe(`${envName} ${JSON.stringify(value.replace(/[^\s]/g, "x"))}`, () => {
+        const extra =
+          envName === "TWILIO_API_SECRET" ? { TWILIO_API_KEY: "SK0123456789abcdef0123456789abcdef" } : {};
+        const sandbox = useHttpSandbox({ ...DEFAULT_ENV, ...extra, [envName]: value });
+        it("create fails before any request, naming the setting and the rule", async () => {
+          const error = await rejection(kind.provider.create({ ...PROVIDER, ...kind.inputs() }));
+          expect(error.message).to.include(configKey).and.include(envName);
+          expect(error.message).to.match(/printable ASCII without spaces or line breaks/);
+          expect(error.message).not.to.include(value.trim());
+          expect(sandbox.unmatched).to.deep.equal([]);
         });
       });
     }

@@ -176,6 +176,64 @@ describe("HTTP policy", function () {
       });
     }
 
+    it("a Content-Encoding that does not look like one is not quoted: it may echo a secret", async () => {
+      const secret = "пароль-секрет-значение-ключ";
+      // Node reads header bytes as Latin-1: the secret's UTF-8 bytes arrive as another spelling.
+      const { origin } = await serve((_req, res) => {
+        res.setHeader("Content-Encoding", Buffer.from(secret).toString("latin1"));
+        res.end("{}");
+      });
+      const client = new HttpClient(settings(origin));
+      const error = await rejection(
+        client.send({ method: "GET", path: "/x", idempotent: true, secrets: [secret] }),
+      );
+      expect(error.message).to.equal(
+        "Tines API GET /x was answered, but its Content-Encoding was not asked for",
+      );
+    });
+
+    it("an error status whose body cannot be read: the status decides", async () => {
+      const requests: string[] = [];
+      const { origin } = await serve((req, res) => {
+        requests.push(`${req.method} ${req.url}`);
+        res.statusCode = req.url === "/gone" ? 404 : 503;
+        res.setHeader("Content-Encoding", "zstd");
+        res.end("\x28\xb5\x2f\xfd");
+      });
+      const client = new HttpClient(settings(origin, { maxRetries: 1 }));
+      const gone = await client.send({ method: "GET", path: "/gone", idempotent: true, allowNotFound: true });
+      expect(gone).to.deep.equal({ status: 404, data: "" });
+      const error = await rejection(
+        client.send({ method: "POST", path: "/busy", json: {}, idempotent: false }),
+      );
+      expect(error.message).to.match(
+        /^Tines API POST \/busy failed with HTTP 503 \(gave up after 2 attempts/,
+      );
+      expect(error.uncertain).to.equal(false);
+      expect(requests).to.deep.equal(["GET /gone", "POST /busy", "POST /busy"]);
+    });
+
+    it("a header Node refuses to send: an error saying so, nothing sent, not sent again", async () => {
+      let requests = 0;
+      const { origin } = await serve((_req, res) => {
+        requests++;
+        res.end("{}");
+      });
+      const key = "http-test-key-0123456789";
+      const client = new HttpClient(
+        settings(origin, { headers: { Authorization: `Bearer ${key}\n` }, secrets: [key], maxRetries: 3 }),
+      );
+      const error = await rejection(
+        client.send({ method: "POST", path: "/create", json: {}, idempotent: false }),
+      );
+      expect(error.message).to.match(
+        /^Tines API POST \/create was not sent: Node's http refused it \(ERR_INVALID_CHAR: /,
+      );
+      expect(error.message).not.to.include(key);
+      expect(error.uncertain).to.equal(false);
+      expect(requests).to.equal(0);
+    });
+
     it("the query follows the path's own, each value form-encoded; the request names who asks", async () => {
       const seen: string[] = [];
       const { origin } = await serve((req, res) => {
