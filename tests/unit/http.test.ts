@@ -104,7 +104,7 @@ describe("HTTP policy", function () {
     ]);
   });
 
-  it("a JSON body arrives whole: keys named constructor, prototype and __proto__ included (axios's config merge drops them)", async () => {
+  it("a JSON body arrives whole: keys named constructor, prototype and __proto__ included (axios's config merge, used before, dropped them)", async () => {
     let received = "";
     const { origin } = await serve((req, res) => {
       req.on("data", (chunk: Buffer) => (received += chunk.toString("utf8")));
