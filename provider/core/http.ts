@@ -356,6 +356,8 @@ class AttemptDeadline {
   private rejectTimedOut: (error: Error) => void = () => undefined;
   private request: http.ClientRequest | undefined;
   private agent: unknown;
+  /** The answer's status line and headers, once they arrived. */
+  private head: http.IncomingMessage | undefined;
 
   constructor(
     readonly timeoutMs: number,
@@ -366,12 +368,26 @@ class AttemptDeadline {
   }
 
   readonly open: Opener = (options, onResponse) => {
-    const request = (options.protocol === "https:" ? https : http).request(options, onResponse);
+    const request = (options.protocol === "https:" ? https : http).request(options, (response) => {
+      this.head = response;
+      onResponse(response);
+    });
     this.request = request;
     this.agent = options.agent;
     if (this.expired) request.destroy(new Error("no time left"));
     return request;
   };
+
+  /**
+   * An error status that arrived when its body did not (the time ran out, the connection broke): the
+   * status decides, as it does when the body cannot be read. A success's body is the answer, so it must
+   * arrive.
+   */
+  get errorAnswer(): Exchanged | undefined {
+    const status = this.head?.statusCode;
+    if (status === undefined || (status >= 200 && status < 300)) return undefined;
+    return { status, headers: this.head?.headers ?? {}, data: "" };
+  }
 
   /** Whether the request went out on a pooled connection (where any error may follow its sending). */
   get reusedSocket(): boolean {
@@ -598,7 +614,14 @@ export class HttpClient {
       route = {
         // CONNECT tunnel for https (and for http, which config allows only on loopback anyway).
         agent: withKeepAliveProbes(
-          withAbandonableTunnels(new HttpsProxyAgent(proxyOnly, { keepAlive: true, headers })),
+          withAbandonableTunnels(
+            // The delay too: given keepAlive alone, Node sets none (the kernel's 2 hours) for the CONNECT.
+            new HttpsProxyAgent(proxyOnly, {
+              keepAlive: true,
+              keepAliveInitialDelay: KEEP_ALIVE_PROBE_DELAY_MS,
+              headers,
+            }),
+          ),
         ),
         proxy: `${url.protocol}//${url.host}`,
         secrets: credentials.length > 0 ? [...credentials, userinfo, authorization] : [],
@@ -673,22 +696,27 @@ export class HttpClient {
           deadline.timedOut,
         ]);
       } catch (error) {
-        permit?.done({});
-        const timedOut = deadline.expired;
-        const refused = error instanceof RequestRefusedError;
-        const notSent = !timedOut && (refused || neverSent(error, deadline.reusedSocket));
-        // A refused request, or an answer that cannot be read, would be the same again.
-        const again = !refused && !(error instanceof UnreadableAnswerError);
-        if ((notSent || request.idempotent) && again) {
-          const wait = backoffMs(attempt);
-          const stop = stopBefore(wait, "a backoff");
-          if (stop === undefined) {
-            await sleep(wait);
-            continue;
+        // An error status whose body did not arrive is judged by its status (below).
+        const answered = deadline.errorAnswer;
+        if (!answered) {
+          permit?.done({});
+          const timedOut = deadline.expired;
+          const refused = error instanceof RequestRefusedError;
+          const notSent = !timedOut && (refused || neverSent(error, deadline.reusedSocket));
+          // A refused request, or an answer that cannot be read, would be the same again.
+          const again = !refused && !(error instanceof UnreadableAnswerError);
+          if ((notSent || request.idempotent) && again) {
+            const wait = backoffMs(attempt);
+            const stop = stopBefore(wait, "a backoff");
+            if (stop === undefined) {
+              await sleep(wait);
+              continue;
+            }
+            throw this.networkError(request, shownPath(), error, timedOut, notSent, secrets, via, stop);
           }
-          throw this.networkError(request, shownPath(), error, timedOut, notSent, secrets, via, stop);
+          throw this.networkError(request, shownPath(), error, timedOut, notSent, secrets, via);
         }
-        throw this.networkError(request, shownPath(), error, timedOut, notSent, secrets, via);
+        response = answered;
       } finally {
         this.deadlines.end(deadline);
       }
@@ -809,8 +837,9 @@ export class HttpClient {
       undefined,
       !notSent && !request.idempotent,
       // The connection went silent after the request may have reached the service (keep-alive probes
-      // unanswered): like our own deadline, the service may still be working on it.
-      timedOut || (!notSent && code === "ETIMEDOUT"),
+      // unanswered): like our own deadline, the service may still be working on it. A success that
+      // cannot be read did complete: a lookup finding nothing yet must not send it again.
+      timedOut || (!notSent && code === "ETIMEDOUT") || error instanceof UnreadableAnswerError,
     );
   }
 }

@@ -213,6 +213,66 @@ describe("HTTP policy", function () {
       expect(requests).to.deep.equal(["GET /gone", "POST /busy", "POST /busy"]);
     });
 
+    it("an error status whose body never arrives: the status decides, at the deadline or when the connection breaks", async () => {
+      const requests: string[] = [];
+      const { origin } = await serve((req, res) => {
+        requests.push(`${req.method} ${req.url}`);
+        const stall = (status: number, headers: http.OutgoingHttpHeaders = {}) => {
+          res.writeHead(status, { ...headers, "Content-Length": "100" });
+          res.write("{");
+        };
+        if (req.url === "/limited" && requests.length === 1) stall(429, { "Retry-After": "0" });
+        else if (req.url === "/refused") stall(400);
+        else if (req.url === "/broken") {
+          stall(503);
+          setTimeout(() => req.socket.destroy(), 50);
+        } else {
+          res.statusCode = 201;
+          res.end('{"id":1}');
+        }
+      });
+      const client = new HttpClient(settings(origin, { maxRetries: 1 }));
+      const created = await client.send({ method: "POST", path: "/limited", json: {}, idempotent: false });
+      expect(created).to.deep.equal({ status: 201, data: { id: 1 } });
+      const refused = await rejection(
+        client.send({ method: "POST", path: "/refused", json: {}, idempotent: false }),
+      );
+      expect(refused.message).to.equal("Tines API POST /refused failed with HTTP 400");
+      expect([refused.uncertain, refused.mayStillComplete]).to.deep.equal([false, false]);
+      const broken = await rejection(
+        client.send({ method: "POST", path: "/broken", json: {}, idempotent: false }),
+      );
+      expect(broken.message).to.match(
+        /^Tines API POST \/broken failed with HTTP 503 \(gave up after 2 attempts/,
+      );
+      expect([broken.uncertain, broken.mayStillComplete]).to.deep.equal([false, false]);
+      expect(requests).to.deep.equal([
+        "POST /limited",
+        "POST /limited",
+        "POST /refused",
+        "POST /broken",
+        "POST /broken",
+      ]);
+    });
+
+    it("a create answered 201 whose body cannot be read did complete: never to be sent again", async () => {
+      let requests = 0;
+      const { origin } = await serve((_req, res) => {
+        requests++;
+        res.writeHead(201, { "Content-Encoding": "zstd" });
+        res.end("\x28\xb5\x2f\xfd");
+      });
+      const client = new HttpClient(settings(origin, { maxRetries: 3 }));
+      const error = await rejection(
+        client.send({ method: "POST", path: "/create", json: {}, idempotent: false }),
+      );
+      expect(error.message).to.match(
+        /^Tines API POST \/create was answered, but its Content-Encoding "zstd"/,
+      );
+      expect([error.uncertain, error.mayStillComplete]).to.deep.equal([true, true]);
+      expect(requests).to.equal(1);
+    });
+
     it("a header Node refuses to send: an error saying so, nothing sent, not sent again", async () => {
       let requests = 0;
       const { origin } = await serve((_req, res) => {
@@ -584,7 +644,22 @@ describe("HTTP policy", function () {
           }),
       );
       process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
-      await threeRequestsKeepOneSecond(new HttpClient(settings("http://tines.invalid")), server);
+      // The connection to the proxy probes from its start, through the CONNECT and the TLS handshake:
+      // given keepAlive without a delay, Node sets none and the kernel's 2 hours apply until then.
+      const toProxy: unknown[] = [];
+      const connect = net.Socket.prototype.connect;
+      net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+        const options = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { port?: unknown };
+        if (options?.port === proxy.port) toProxy.push(options);
+        return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+      } as typeof connect;
+      try {
+        await threeRequestsKeepOneSecond(new HttpClient(settings("http://tines.invalid")), server);
+      } finally {
+        net.Socket.prototype.connect = connect;
+      }
+      expect(toProxy).to.have.length(1);
+      expect(toProxy[0]).to.include({ keepAlive: true, keepAliveInitialDelay: 1000 });
     });
   });
 
