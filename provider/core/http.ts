@@ -505,10 +505,10 @@ const KEEP_ALIVE_PROBE_DELAY_MS = 1_000;
 /**
  * Every socket the agent makes probes its peer after 1 s of silence (Node's delay for pooled sockets),
  * from its first request on: a dead peer is found in about 11 s, and a middlebox keeps the connection's
- * entry. Node's agent sets this when it frees a socket, and a direct socket has it from its connect, but
- * the proxy's tunnel socket had none during its first request (the kernel's default, 2 hours). A request
- * whose connection stays silent about 11 s (an outage while the service works) fails with ETIMEDOUT,
- * which networkError reports as possibly still completing.
+ * entry. Node's agent sets this when it frees a socket, and a plain http socket has it from its connect,
+ * but a TLS socket and a proxy's tunnel had none during their first request (the kernel's 2 hours). A
+ * request whose connection stays silent about 11 s (an outage while the service works) fails with
+ * ETIMEDOUT, which networkError reports as possibly still completing.
  */
 function withKeepAliveProbes<A extends http.Agent>(agent: A): A {
   const create = agent.createConnection.bind(agent);
