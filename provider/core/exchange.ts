@@ -88,10 +88,10 @@ function parsed(text: string): unknown {
 
 /**
  * Sends `body` to `url` and resolves with the whole answer, whatever its status; rejects on any
- * network error, an answer cut short, or a successful one that cannot be read (larger than `maxBytes`
- * before or after decompression, or not decodable). An error status's body only explains it, so when
- * it cannot be read the answer has no data and its status decides. Network errors are Node's own
- * (`code`, `syscall`), for the caller to classify.
+ * network error, an answer cut short, or one that cannot be read (larger than `maxBytes` before or
+ * after decompression, or not decodable). Network errors are Node's own (`code`, `syscall`), for the
+ * caller to classify; the caller also judges an error status whose body failed by its status alone
+ * (AttemptDeadline.errorAnswer).
  */
 export function exchange(
   open: Opener,
@@ -112,24 +112,11 @@ export function exchange(
       reject(error);
     };
     const onResponse = (response: http.IncomingMessage) => {
-      const status = response.statusCode ?? 0;
-      const success = status >= 200 && status < 300;
-      const answer = (data: unknown) => {
-        settled = true;
-        resolve({ status, headers: response.headers, data });
-      };
-      /** A successful answer must be read; an error's unreadable body is left out. */
-      const unreadable = (error: UnreadableAnswerError) => {
-        if (success) return fail(error);
-        answer("");
-        request?.destroy();
-      };
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (settled) return;
-        if (size > maxBytes) unreadable(new AnswerTooLargeError(maxBytes));
+        if (size > maxBytes) fail(new AnswerTooLargeError(maxBytes));
         else chunks.push(chunk);
       });
       response.on("error", fail);
@@ -139,11 +126,12 @@ export function exchange(
         try {
           decoded = decode(Buffer.concat(chunks, size), response.headers["content-encoding"], maxBytes);
         } catch (error) {
-          return unreadable(error as UnreadableAnswerError);
+          return fail(error as Error);
         }
         let text = decoded.toString("utf8");
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        answer(parsed(text));
+        settled = true;
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, data: parsed(text) });
       });
       // Closed without its end: the connection broke off midway.
       response.on("close", () =>

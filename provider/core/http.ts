@@ -379,14 +379,15 @@ class AttemptDeadline {
   };
 
   /**
-   * An error status that arrived when its body did not (the time ran out, the connection broke): the
-   * status decides, as it does when the body cannot be read. A success's body is the answer, so it must
-   * arrive.
+   * An error status that arrived when its body failed (the time ran out, the connection broke, it
+   * cannot be read): the body only explains the status, so the status decides. A success's body is the
+   * answer, so it must arrive whole and readable.
    */
   get errorAnswer(): Exchanged | undefined {
-    const status = this.head?.statusCode;
-    if (status === undefined || (status >= 200 && status < 300)) return undefined;
-    return { status, headers: this.head?.headers ?? {}, data: "" };
+    const head = this.head;
+    const status = head?.statusCode;
+    if (head === undefined || status === undefined || (status >= 200 && status < 300)) return undefined;
+    return { status, headers: head.headers, data: "" };
   }
 
   /** Whether the request went out on a pooled connection (where any error may follow its sending). */
@@ -419,7 +420,7 @@ function withAbandonableTunnels(agent: HttpsProxyAgent<string>): HttpsProxyAgent
   const waiting = new WeakMap<http.ClientRequest, AbortController>();
   const connect = agent.connect.bind(agent);
   agent.connect = (request, options) => {
-    // Destroyed at its start (see the transport): no connection for it.
+    // Destroyed at its start (see AttemptDeadline.open): no connection for it.
     if (request.destroyed) return Promise.reject(new Error("the request was given up before its tunnel"));
     const abandoned = new AbortController();
     waiting.set(request, abandoned);
@@ -696,7 +697,7 @@ export class HttpClient {
           deadline.timedOut,
         ]);
       } catch (error) {
-        // An error status whose body did not arrive is judged by its status (below).
+        // An error status whose body failed is judged by its status (below).
         const answered = deadline.errorAnswer;
         if (!answered) {
           permit?.done({});

@@ -273,6 +273,16 @@ describe("HTTP policy", function () {
       expect(requests).to.equal(1);
     });
 
+    it("an error status whose body is larger than the bound: cut off unread, the status decides", async () => {
+      const { origin } = await serve((_req, res) => {
+        res.statusCode = 404;
+        res.end(Buffer.alloc(17 * 1024 * 1024, 0x20));
+      });
+      const client = new HttpClient(settings(origin));
+      const gone = await client.send({ method: "GET", path: "/gone", idempotent: true, allowNotFound: true });
+      expect(gone).to.deep.equal({ status: 404, data: "" });
+    });
+
     it("a header Node refuses to send: an error saying so, nothing sent, not sent again", async () => {
       let requests = 0;
       const { origin } = await serve((_req, res) => {
